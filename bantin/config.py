@@ -1,0 +1,202 @@
+"""Stage 1: read site.yaml into a typed, validated SiteConfig."""
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .fields import FieldReader, is_http_url
+from .problems import BuildError, Problem
+from .textfile import read_text_file
+from .text import slugify
+from .yamlfile import YamlDocument, parse_yaml_mapping
+
+CONFIG_NAME = "site.yaml"
+LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class LocalityConfig:
+    """A locality as declared in site.yaml; `parent` is still the text the user wrote."""
+
+    name: str
+    slug: str
+    kind: str = ""  # thành phố, quận, huyện, thị xã, phường, xã …
+    aliases: tuple[str, ...] = ()
+    parent: str = ""  # slug, name or alias of another locality; "" for a top-level one
+    description: str = ""
+    line: int | None = None  # where it is declared in site.yaml
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    name: str
+    slug: str
+    description: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything site.yaml says, checked and with defaults filled in."""
+
+    project_path: Path
+    title: str
+    base_url: str  # absolute, ends with "/"; may carry a sub-path (https://user.github.io/repo/)
+    description: str = ""
+    language: str = "vi"  # vi or en: UI strings, date and number formats
+    timezone: str = "Asia/Ho_Chi_Minh"  # dates without an offset are read in this zone
+    theme: str = "default"  # a folder under themes/
+    output_dir: str = "_site"  # relative to the project
+    page_size: int = 10  # articles per page of every list
+    localities: tuple[LocalityConfig, ...] = ()
+    topics: tuple[TopicConfig, ...] = ()
+    extra: dict = field(default_factory=dict)  # free-form values for templates
+
+    @property
+    def base_path(self) -> str:
+        """The sub-path of base_url: "/repo/" or "/"."""
+        return urlsplit(self.base_url).path
+
+    @property
+    def output_path(self) -> Path:
+        return (self.project_path / self.output_dir).resolve()
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+_KEYS = {"title", "description", "base_url", "language", "timezone", "theme", "output_dir",
+         "page_size", "localities", "topics", "extra"}
+_LOCALITY_KEYS = {"name", "slug", "kind", "aliases", "parent", "description"}
+_TOPIC_KEYS = {"name", "slug", "description"}
+
+
+def load_config(project_path: Path, base_url: str | None = None) -> SiteConfig:
+    """Read and check site.yaml; raise BuildError listing every problem found."""
+    config_path = project_path / CONFIG_NAME
+    if not config_path.is_file():
+        raise BuildError([Problem(CONFIG_NAME, None, "site.yaml not found",
+                                  f"create it in {project_path} (see README.md)")])
+    text, problems = read_text_file(config_path, CONFIG_NAME)
+    document = None
+    if text is not None:
+        document, yaml_problems = parse_yaml_mapping(text, CONFIG_NAME, what="site.yaml")
+        problems += yaml_problems
+    if document is None:
+        raise BuildError(problems)
+    config = parse_config(document, project_path, problems)
+    if base_url is not None:
+        if is_http_url(base_url):
+            config = replace(config, base_url=_with_slash(base_url))
+        else:
+            problems.append(Problem("", None, f"--base-url must be an http:// or https:// URL, "
+                                              f"not {base_url!r}"))
+    if any(p.is_error for p in problems):
+        raise BuildError(problems)
+    return config
+
+
+def parse_config(document: YamlDocument, project_path: Path, problems: list[Problem]) -> SiteConfig:
+    """Check a parsed site.yaml; append problems; return the config (defaults where invalid)."""
+    reader = FieldReader(document, CONFIG_NAME, problems)
+    data = document.data
+    if not data:
+        reader.problem((), "site.yaml is empty", "give at least `title:` and `base_url:`")
+    reader.check_keys(data, (), _KEYS, "site.yaml")
+    defaults = SiteConfig(project_path, "", "")
+    title = reader.text(data, ("title",), required=True)
+    base_url = reader.text(data, ("base_url",), required=True)
+    if base_url and not is_http_url(base_url):
+        reader.problem(("base_url",), f"'base_url' must be an http:// or https:// URL, not {base_url!r}",
+                       "for example https://user.github.io/repo/")
+        base_url = ""
+    language = reader.text(data, ("language",), default=defaults.language)
+    if language not in LANGUAGES:
+        reader.problem(("language",), f"'language' must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        language = defaults.language
+    timezone = reader.text(data, ("timezone",), default=defaults.timezone)
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        reader.problem(("timezone",), f"unknown timezone {timezone!r}", "for example Asia/Ho_Chi_Minh")
+        timezone = defaults.timezone
+    page_size = reader.value(data, ("page_size",), int, default=defaults.page_size)
+    if page_size < 1:
+        reader.problem(("page_size",), "'page_size' must be at least 1")
+        page_size = defaults.page_size
+    theme = reader.text(data, ("theme",), default=defaults.theme)
+    if not _is_plain_name(theme):
+        reader.problem(("theme",), f"'theme' must be the name of a folder in themes/, not {theme!r}")
+        theme = defaults.theme
+    return SiteConfig(
+        project_path=project_path,
+        title=title,
+        base_url=_with_slash(base_url) if base_url else "http://localhost/",
+        description=reader.text(data, ("description",)),
+        language=language,
+        timezone=timezone,
+        theme=theme,
+        output_dir=reader.text(data, ("output_dir",), default=defaults.output_dir),
+        page_size=page_size,
+        localities=tuple(_parse_localities(reader, data)),
+        topics=tuple(_parse_topics(reader, data)),
+        extra=reader.value(data, ("extra",), dict, default={}),
+    )
+
+
+def _parse_localities(reader: FieldReader, data: dict):
+    for index, item in enumerate(reader.value(data, ("localities",), list, default=[])):
+        key = ("localities", index)
+        if not isinstance(item, dict):
+            reader.problem(key, f"'localities' item {index + 1} must be a mapping with at least `name:`")
+            continue
+        reader.check_keys(item, key, _LOCALITY_KEYS, "a locality")
+        name = reader.text(item, key + ("name",), required=True)
+        if not name:
+            continue
+        slug = _slug(reader, item, key, name)
+        yield LocalityConfig(
+            name=name, slug=slug,
+            kind=reader.text(item, key + ("kind",)),
+            aliases=tuple(alias for alias, _ in reader.text_list(item, key + ("aliases",))),
+            parent=reader.text(item, key + ("parent",)),
+            description=reader.text(item, key + ("description",)),
+            line=reader.document.line(*key),
+        )
+
+
+def _parse_topics(reader: FieldReader, data: dict):
+    for index, item in enumerate(reader.value(data, ("topics",), list, default=[])):
+        key = ("topics", index)
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict):
+            reader.problem(key, f"'topics' item {index + 1} must be a name or a mapping with `name:`")
+            continue
+        reader.check_keys(item, key, _TOPIC_KEYS, "a topic")
+        name = reader.text(item, key + ("name",), required=True)
+        if name:
+            yield TopicConfig(name, _slug(reader, item, key, name),
+                              reader.text(item, key + ("description",)), reader.document.line(*key))
+
+
+def _slug(reader: FieldReader, item: dict, key: tuple, name: str) -> str:
+    given = reader.text(item, key + ("slug",))
+    slug = slugify(given or name)
+    if given and slug != given:
+        reader.problem(key + ("slug",), f"slug {given!r} is not a plain URL slug",
+                       f"use lower-case ASCII letters, digits and hyphens, such as {slug!r}")
+    elif not slug:
+        reader.problem(key + ("name",), f"cannot make a slug from {name!r}", "give a `slug:`")
+    return slug
+
+
+def _is_plain_name(name: str) -> bool:
+    return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"

@@ -1,0 +1,161 @@
+"""Stage 2: find the files under content/ and split each article into front matter and body."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import WARNING, Problem
+from .text import nfc
+from .textfile import read_text_file
+from .yamlfile import YamlDocument, parse_yaml_mapping
+
+CONTENT_DIR = "content"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+_JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An article file as read: its front matter (with key lines) and its Markdown body."""
+
+    rel_path: str  # path below content/, NFC, forward slashes ("2024/ba-vi.md")
+    shown_path: str  # path for problems, relative to the project ("content/2024/ba-vi.md")
+    front_matter: YamlDocument
+    body: str
+    body_line: int  # line of the file where the body starts
+
+    @property
+    def is_bundle(self) -> bool:
+        """An `index.md` owns its folder: the files beside it are published with it."""
+        return self.rel_path.rsplit("/", 1)[-1] in ("index.md", "index.markdown")
+
+    @property
+    def folder(self) -> str:
+        return self.rel_path.rsplit("/", 1)[0] if "/" in self.rel_path else ""
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A non-Markdown file under content/ (an image beside an article, a PDF …)."""
+
+    rel_path: str  # below content/, NFC
+    source_path: Path
+
+
+@dataclass(frozen=True)
+class Content:
+    sources: tuple[SourceFile, ...]
+    static_files: tuple[StaticFile, ...]
+
+
+def read_content(project_path: Path) -> tuple[Content, list[Problem]]:
+    """Read every article under content/; return them with every problem found."""
+    problems: list[Problem] = []
+    sources, static_files = [], []
+    for path, rel_path in _walk_files(project_path, problems):
+        shown = f"{CONTENT_DIR}/{rel_path}"
+        if path.suffix.lower() in MARKDOWN_SUFFIXES:
+            source = read_source(path, rel_path, shown, problems)
+            if source is not None:
+                sources.append(source)
+        else:
+            static_files.append(StaticFile(rel_path, path))
+    return Content(tuple(sources), tuple(static_files)), problems
+
+
+def read_source(path: Path, rel_path: str, shown: str, problems: list[Problem]) -> SourceFile | None:
+    text, read_problems = read_text_file(path, shown)
+    problems += read_problems
+    if text is None:
+        return None
+    return split_source(text, rel_path, shown, problems)
+
+
+def split_source(text: str, rel_path: str, shown: str, problems: list[Problem]) -> SourceFile | None:
+    """Split an article's text at its `---` fences and parse the front matter."""
+    if not text.strip():
+        problems.append(Problem(shown, None, "the file is empty",
+                                "an article starts with front matter between two `---` lines"))
+        return None
+    first_line = text.split("\n", 1)[0].rstrip()
+    if first_line == "+++":
+        problems.append(Problem(shown, 1, "TOML front matter (+++) is not supported",
+                                "write the front matter in YAML between two `---` lines"))
+        return None
+    if first_line != "---":
+        problems.append(Problem(shown, 1, "the file has no front matter",
+                                "start it with a `---` line, then `title:` and `date:`, then `---`"))
+        return None
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        problems.append(Problem(shown, 1, "the front matter is never closed",
+                                "end it with a line holding only `---`"))
+        return None
+    document, yaml_problems = parse_yaml_mapping("\n".join(lines[1:end]), shown, line_offset=1)
+    problems += yaml_problems
+    if document is None:
+        return None
+    body = "\n".join(lines[end + 1:])
+    return SourceFile(rel_path, shown, document, body, end + 2)
+
+
+def _walk_files(project_path: Path, problems: list[Problem]):
+    """Yield (path, rel_path) for every publishable file under content/, in a stable order."""
+    root = project_path / CONTENT_DIR
+    if not root.is_dir():
+        return
+    project_real = project_path.resolve()
+    for folder, dir_names, file_names in os.walk(root, followlinks=False):
+        folder_path = Path(folder)
+        rel_folder = folder_path.relative_to(root).as_posix()
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        for name in list(dir_names):
+            if _is_ignored(name) or (folder_path / name).is_symlink():
+                if (folder_path / name).is_symlink():
+                    problems.append(Problem(f"{CONTENT_DIR}/{prefix}{name}", None,
+                                            "symbolic link to a folder is not followed",
+                                            "copy the folder into content/ instead", WARNING))
+                dir_names.remove(name)
+            elif _bad_name(name):
+                problems.append(_bad_name_problem(prefix, name))
+                dir_names.remove(name)
+        dir_names.sort()
+        for name in sorted(file_names):
+            if _is_ignored(name):
+                continue
+            if _bad_name(name):
+                problems.append(_bad_name_problem(prefix, name))
+                continue
+            path = folder_path / name
+            rel_path = nfc(prefix + name)
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
+                                            "symbolic link is broken or loops"))
+                    continue
+                if not target.is_relative_to(project_real) or not target.is_file():
+                    problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
+                                            "symbolic link points outside the project",
+                                            "files from outside the project are never published"))
+                    continue
+            yield path, rel_path
+
+
+def _is_ignored(name: str) -> bool:
+    """Hidden files and the junk editors and file managers leave behind."""
+    return (name.startswith(".") or name in _JUNK_NAMES or name.endswith("~")
+            or (name.startswith("#") and name.endswith("#")) or name.endswith((".swp", ".swo", ".tmp")))
+
+
+def _bad_name(name: str) -> bool:
+    return any("\udc80" <= c <= "\udcff" for c in name)
+
+
+def _bad_name_problem(prefix: str, name: str) -> Problem:
+    shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return Problem(f"{CONTENT_DIR}/{prefix}{shown}", None, "the file name is not valid UTF-8",
+                   "rename it using UTF-8 (or plain ASCII) characters")

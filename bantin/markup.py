@@ -1,0 +1,95 @@
+"""Markdown → safe HTML for one article: a pure function of the text and the link table."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .text import slugify
+
+MAX_SUMMARY = 280
+_EXTENSIONS = ["extra", "sane_lists", "toc"]
+_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
+         "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+         "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span",
+         "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
+         "tr", "u", "ul"}
+_ATTRIBUTES = {"*": {"id", "title", "lang", "dir"}, "a": {"href"},
+               "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan", "style"},
+               "th": {"colspan", "rowspan", "style", "scope"}, "ol": {"start"}, "time": {"datetime"},
+               "abbr": {"title"}, "code": {"class"}, "div": {"class"}, "sup": {"class"},
+               "li": {"class"}}
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+Rewrite = Callable[[str, str], str | None]  # (tag, url) → final URL, or None to leave it as is
+
+
+@dataclass(frozen=True)
+class Markup:
+    """What converting one article body gives."""
+
+    html: str
+    first_paragraph: str  # plain text, for a summary when the front matter gives none
+    images: tuple[tuple[str, str], ...]  # (src as written, alt) of every image
+
+
+def render_markdown(text: str, rewrite: Rewrite) -> Markup:
+    """Convert Markdown to HTML, rewriting links to content files, and sanitise the result."""
+    collector = _Collector(rewrite)
+    converter = markdown.Markdown(
+        extensions=[*_EXTENSIONS, _CollectorExtension(collector)],
+        extension_configs={"toc": {"slugify": lambda value, separator: slugify(value)}},
+        output_format="html",
+    )
+    html = converter.convert(text)
+    html = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
+                     link_rel=None, filter_style_properties={"text-align"})
+    return Markup(html, collector.first_paragraph, tuple(collector.images))
+
+
+def shorten(text: str, limit: int = MAX_SUMMARY) -> str:
+    """Cut plain text at a word boundary, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+class _Collector:
+    def __init__(self, rewrite: Rewrite):
+        self.rewrite = rewrite
+        self.first_paragraph = ""
+        self.images: list[tuple[str, str]] = []
+
+
+class _Rewriter(Treeprocessor):
+    def __init__(self, md, collector: _Collector):
+        super().__init__(md)
+        self.collector = collector
+
+    def run(self, root: etree.Element):
+        for element in root.iter():
+            if element.tag == "p" and not self.collector.first_paragraph:
+                self.collector.first_paragraph = " ".join("".join(element.itertext()).split())
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            if attribute and element.get(attribute):
+                if element.tag == "img":
+                    self.collector.images.append((element.get("src"), element.get("alt", "")))
+                new_url = self.collector.rewrite(element.tag, element.get(attribute))
+                if new_url is not None:
+                    element.set(attribute, new_url)
+
+
+class _CollectorExtension(Extension):
+    def __init__(self, collector: _Collector):
+        super().__init__()
+        self.collector = collector
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        # After inline patterns (priority 20) so links exist, before the prettifier.
+        md.treeprocessors.register(_Rewriter(md, self.collector), "bantin_links", 15)

@@ -1,0 +1,260 @@
+"""Stage 4: build the Site — articles with URLs and HTML, the locality tree, topics."""
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import unquote
+
+from .config import SiteConfig
+from .content import Content
+from .markup import render_markdown, shorten
+from .problems import WARNING, Problem
+from .text import fold, slugify, sort_key
+from .urls import Urls
+from .validate import Article, is_local_path, resolve_content_path
+
+
+@dataclass(eq=False)
+class Locality:
+    """A place in the tree. Built once by this stage and not changed after."""
+
+    slug: str
+    name: str
+    kind: str
+    description: str
+    url: str
+    parent: Locality | None = field(default=None, repr=False)
+    children: list[Locality] = field(default_factory=list, repr=False)
+    articles: list[Article] = field(default_factory=list, repr=False)  # own and descendants'
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.name}" if self.kind else self.name
+
+    @property
+    def heading(self) -> str:
+        """The label for the start of a heading: "Huyện Ba Vì"."""
+        return self.label[:1].upper() + self.label[1:]
+
+    @property
+    def ancestors(self) -> list[Locality]:
+        """From the root down to the parent."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
+
+@dataclass(eq=False)
+class Topic:
+    slug: str
+    name: str
+    description: str
+    url: str
+    articles: list[Article] = field(default_factory=list, repr=False)
+
+
+@dataclass(frozen=True)
+class Published:
+    """A file copied as it is: an image beside an article, a theme stylesheet."""
+
+    url: str
+    source_path: Path
+    origin: str  # what put it there, for problems ("content/2024/a.png")
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    urls: Urls
+    articles: tuple[Article, ...]  # newest first, then by slug
+    localities: dict[str, Locality]  # every locality by slug, in Vietnamese order
+    root_localities: tuple[Locality, ...]
+    topics: tuple[Topic, ...]  # in Vietnamese order
+    files: tuple[Published, ...]
+    build_time: dt.datetime
+    excluded_count: int = 0  # drafts and future articles left out
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    build_time: dt.datetime
+    include_drafts: bool = False
+    include_future: bool = False
+
+
+def build_site(config: SiteConfig, parents: dict, articles: list[Article], content: Content,
+               options: BuildOptions) -> tuple[Site, list[Problem]]:
+    """Put the validated articles into the site's structure; report what only the whole shows."""
+    problems: list[Problem] = []
+    urls = Urls(config.language, config.base_url, config.base_path)
+    published = [a for a in articles if _is_published(a, options)]
+    published.sort(key=lambda a: (-a.date.timestamp(), a.slug))
+    article_urls = {a.rel_path: urls.article(a.slug) for a in published}
+    file_urls = _content_file_urls(content, published, article_urls)
+    hidden_paths = {a.rel_path for a in articles} - set(article_urls)
+    localities = _build_localities(config, parents, urls)
+    topics = _build_topics(config, published, urls)
+    topic_forms = _topic_forms(topics)
+    final = []
+    for article in published:
+        article = _with_html(article, urls, article_urls, file_urls, hidden_paths, problems)
+        article = replace(article,
+                          localities=tuple(localities[s] for s in article.locality_slugs),
+                          topics=tuple(topics[s] for s in _topic_slugs(article, topic_forms)))
+        final.append(article)
+        _add_to_localities(article, localities)
+        for topic in article.topics:
+            topic.articles.append(article)
+    files = tuple(Published(url, path, f"content/{rel}") for rel, (url, path) in
+                  sorted(file_urls.items()))
+    roots = tuple(l for l in localities.values() if l.parent is None)
+    ordered_topics = tuple(sorted(topics.values(), key=lambda t: sort_key(t.name)))
+    site = Site(config, urls, tuple(final), localities, roots, ordered_topics, files,
+                options.build_time, len(articles) - len(published))
+    return site, problems
+
+
+def _is_published(article: Article, options: BuildOptions) -> bool:
+    if article.is_draft and not options.include_drafts:
+        return False
+    return options.include_future or article.date <= options.build_time
+
+
+def _content_file_urls(content: Content, articles, article_urls) -> dict:
+    """{content rel_path: (site URL, path)} for every non-Markdown file under content/.
+
+    A file inside an article's bundle folder is published beside that article's page, so
+    `![](chart.svg)` in `slug/index.md` works; any other file keeps its place under content/.
+    """
+    bundles = {posixpath.dirname(a.rel_path): article_urls[a.rel_path] for a in articles
+               if posixpath.basename(a.rel_path) in ("index.md", "index.markdown")}
+    result = {}
+    for static in content.static_files:
+        url = static.rel_path
+        folder = posixpath.dirname(static.rel_path)
+        while folder:
+            if folder in bundles:
+                url = bundles[folder] + posixpath.relpath(static.rel_path, folder)
+                break
+            folder = posixpath.dirname(folder)
+        result[static.rel_path] = (url, static.source_path)
+    return result
+
+
+def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_paths, problems):
+    folder = posixpath.dirname(article.rel_path)
+
+    def rewrite(tag: str, target: str) -> str | None:
+        if target.startswith("#") or not is_local_path(target):
+            return None
+        path, _, fragment = target.partition("#")
+        rel = resolve_content_path(folder, unquote(path))
+        if rel is None:
+            _link_problem(article, target, f"link '{target}' leaves content/", problems)
+            return "#"
+        if rel in article_urls:
+            site_url = article_urls[rel]
+        elif rel in file_urls:
+            site_url = file_urls[rel][0]
+        elif rel in hidden_paths:  # a draft or future article: no page to link to yet
+            _link_problem(article, target, f"link to '{target}', an article that is not published",
+                          problems, severity=WARNING)
+            return "#"
+        else:
+            kind = "image" if tag == "img" else "file"
+            _link_problem(article, target, f"{kind} '{target}' not found (looked for content/{rel})",
+                          problems)
+            return "#"
+        return urls.link(site_url) + (f"#{fragment}" if fragment else "")
+
+    markup = render_markdown(article.body, rewrite)
+    for src, alt in markup.images:
+        if not alt.strip():
+            _link_problem(article, src, f"image '{src}' has no alt text", problems,
+                          hint="describe the image in the brackets: ![what it shows](file)",
+                          severity=WARNING)
+    image = article.image
+    image_url = None
+    if image is not None:
+        rel = resolve_content_path(folder, image.src)
+        if rel in file_urls:
+            image_url = file_urls[rel][0]
+        else:
+            problems.append(Problem(article.source_path, None,
+                                    f"'image.src': file '{image.src}' not found",
+                                    "put the image beside the article and give its file name"))
+        if not image.alt:
+            problems.append(Problem(article.source_path, None, "'image' has no 'alt' text",
+                                    "add `alt:` describing the image for readers who cannot see it",
+                                    WARNING))
+    return replace(article, summary=article.summary or shorten(markup.first_paragraph),
+                   url=article_urls[article.rel_path], body_html=markup.html, image_url=image_url)
+
+
+def _link_problem(article, target, message, problems, hint="", severity="error"):
+    line = next((article.body_line + i for i, text in enumerate(article.body.split("\n"))
+                 if target in text), None)
+    problems.append(Problem(article.source_path, line, message, hint, severity))
+
+
+def _build_localities(config: SiteConfig, parents: dict, urls: Urls) -> dict[str, Locality]:
+    """The locality tree, every level in Vietnamese order, with no articles yet."""
+    ordered = sorted(config.localities, key=lambda l: (sort_key(l.name), sort_key(l.kind)))
+    localities = {}
+    for declared in ordered:
+        localities.setdefault(declared.slug, Locality(
+            declared.slug, declared.name, declared.kind, declared.description,
+            urls.locality(declared.slug)))
+    for slug, locality in localities.items():
+        parent_slug = parents.get(slug)
+        if parent_slug is not None:
+            locality.parent = localities[parent_slug]
+            locality.parent.children.append(locality)
+    return localities
+
+
+def _add_to_localities(article: Article, localities: dict[str, Locality]) -> None:
+    """List the article under each of its localities and every locality above them, once."""
+    reached = set()
+    for slug in article.locality_slugs:
+        node = localities[slug]
+        while node is not None and node.slug not in reached:
+            reached.add(node.slug)
+            node.articles.append(article)
+            node = node.parent
+
+
+def _build_topics(config: SiteConfig, articles, urls: Urls) -> dict[str, Topic]:
+    """Declared topics, plus those articles name without declaring them."""
+    topics: dict[str, Topic] = {}
+    for declared in config.topics:
+        topics.setdefault(declared.slug, Topic(declared.slug, declared.name, declared.description,
+                                               urls.topic(declared.slug)))
+    known = _topic_forms(topics)
+    for article in articles:
+        for name in article.topic_names:
+            if fold(name) not in known:
+                slug = slugify(name)
+                topics.setdefault(slug, Topic(slug, name, "", urls.topic(slug)))
+                known[fold(name)] = slug
+    return topics
+
+
+def _topic_forms(topics: dict[str, Topic]) -> dict[str, str]:
+    forms = {}
+    for topic in topics.values():
+        forms[fold(topic.slug)] = forms[fold(topic.name)] = topic.slug
+    return forms
+
+
+def _topic_slugs(article: Article, forms: dict[str, str]) -> list[str]:
+    slugs = []
+    for name in article.topic_names:
+        slug = forms[fold(name)]
+        if slug not in slugs:
+            slugs.append(slug)
+    return slugs

@@ -1,0 +1,57 @@
+"""The table of contents: each stage once, in order. Nothing is written unless all is well."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import load_config
+from .content import read_content
+from .localities import LocalityIndex, check_localities
+from .model import BuildOptions, Site, build_site as build_site_model
+from .output import build_lock, check_output_path, write_site
+from .problems import BuildError, Problem, has_errors
+from .render import Page, render_site
+from .theme import load_theme
+from .validate import validate_articles
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    pages: tuple[Page, ...]
+    files_written: int  # 0 when nothing was written (check only)
+    problems: tuple[Problem, ...]  # warnings only; errors raise BuildError
+
+
+def build_site(project_path: Path, *, base_url: str | None = None, output_dir: str | None = None,
+               build_time: dt.datetime | None = None, include_drafts: bool = False,
+               include_future: bool = False, force: bool = False, write: bool = True) -> BuildResult:
+    """Build the site in `project_path`; raise BuildError with every problem when it cannot."""
+    config = load_config(project_path, base_url)                                  # 1
+    output_path = Path(output_dir).resolve() if output_dir else config.output_path
+    problems = check_output_path(project_path, output_path, force) if write else []
+    index = LocalityIndex(config.localities)
+    parents, locality_problems = check_localities(config.localities, index)
+    problems += locality_problems
+    content, content_problems = read_content(project_path)                        # 2
+    articles, article_problems = validate_articles(content.sources, config, index)  # 3
+    problems += content_problems + article_problems
+    _stop_on_errors(problems)
+    options = BuildOptions(build_time or dt.datetime.now(config.tzinfo), include_drafts, include_future)
+    site, model_problems = build_site_model(config, parents, articles, content, options)  # 4
+    problems += model_problems
+    theme = load_theme(project_path, config.theme, config.language)
+    pages, files, render_problems = render_site(site, theme, project_path)        # 5
+    problems += render_problems
+    _stop_on_errors(problems)
+    written = 0
+    if write:
+        with build_lock(output_path):
+            written = write_site(output_path, pages, files)                       # 6
+    return BuildResult(site, tuple(pages), written, tuple(sorted(problems, key=Problem.sort_key)))
+
+
+def _stop_on_errors(problems: list[Problem]) -> None:
+    if has_errors(problems):
+        raise BuildError(problems)

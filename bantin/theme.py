@@ -1,0 +1,91 @@
+"""Themes: a folder of templates, static files and UI strings, optionally extending a parent."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import BuildError, Problem
+from .textfile import read_text_file
+from .yamlfile import parse_yaml_mapping
+
+THEMES_DIR = "themes"
+_THEME_KEYS = {"parent", "name", "description"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    chain: tuple[tuple[str, Path], ...]  # (name, folder) of the theme, then its parents
+    strings: dict  # UI strings of the site's language, the theme's over its parents'
+
+    def static_files(self) -> dict[str, Path]:
+        """{path below static/: file}, a theme's file hiding its parent's of the same name."""
+        files: dict[str, Path] = {}
+        for _, folder in reversed(self.chain):
+            static = folder / "static"
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        files[path.relative_to(static).as_posix()] = path
+        return files
+
+
+def load_theme(project_path: Path, name: str, language: str) -> Theme:
+    """Find the theme and its parents and read their strings; raise BuildError on problems."""
+    chain, problems = [], []
+    while name:
+        folder = project_path / THEMES_DIR / name
+        shown = f"{THEMES_DIR}/{name}"
+        if not (folder / "templates").is_dir():
+            themes_path = project_path / THEMES_DIR
+            available = sorted(p.name for p in themes_path.iterdir() if (p / "templates").is_dir()) \
+                if themes_path.is_dir() else []
+            hint = f"themes here: {', '.join(available)}" if available else "set `theme:` in site.yaml"
+            problems.append(Problem("site.yaml" if not chain else f"{chain[-1][1].name}/theme.yaml",
+                                    None, f"theme '{name}' not found (no {shown}/templates/)", hint))
+            break
+        if any(existing == name for existing, _ in chain):
+            problems.append(Problem(f"{shown}/theme.yaml", None, f"theme '{name}' is its own ancestor"))
+            break
+        chain.append((name, folder))
+        name = _parent_of(folder, shown, problems)
+    if problems:
+        raise BuildError(problems)
+    strings: dict = {}
+    for theme_name, folder in reversed(chain):
+        strings.update(_read_strings(folder, f"{THEMES_DIR}/{theme_name}", language, problems))
+    if problems:
+        raise BuildError(problems)
+    return Theme(chain[0][0], tuple(chain), strings)
+
+
+def _parent_of(folder: Path, shown: str, problems: list[Problem]) -> str:
+    path = folder / "theme.yaml"
+    if not path.is_file():
+        return ""
+    document = _read_yaml(path, f"{shown}/theme.yaml", problems)
+    if document is None:
+        return ""
+    for key in document.data:
+        if key not in _THEME_KEYS:
+            problems.append(Problem(f"{shown}/theme.yaml", document.line(key), f"unknown key '{key}'"))
+    parent = document.data.get("parent") or ""
+    return parent if isinstance(parent, str) else ""
+
+
+def _read_strings(folder: Path, shown: str, language: str, problems: list[Problem]) -> dict:
+    path = folder / "i18n" / f"{language}.yaml"
+    if not path.is_file():
+        return {}
+    document = _read_yaml(path, f"{shown}/i18n/{language}.yaml", problems)
+    return document.data if document else {}
+
+
+def _read_yaml(path: Path, shown: str, problems: list[Problem]):
+    text, read_problems = read_text_file(path, shown)
+    problems += read_problems
+    if text is None:
+        return None
+    document, yaml_problems = parse_yaml_mapping(text, shown, what=shown)
+    problems += [p for p in yaml_problems if p.is_error]
+    return document

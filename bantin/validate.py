@@ -1,0 +1,225 @@
+"""Stage 3: turn each source file's front matter into a typed Article, collecting problems."""
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .content import SourceFile
+from .fields import FieldReader, is_http_url
+from .localities import LocalityIndex
+from .problems import Problem
+from .text import has_control_characters, slugify, strip_control_characters
+
+FRONT_MATTER_KEYS = {"title", "date", "updated", "localities", "locality", "topics", "summary",
+                     "author", "source", "image", "draft", "slug", "extra"}
+_SOURCE_KEYS = {"name", "url", "title"}
+_IMAGE_KEYS = {"src", "alt", "credit"}
+_DATE_HINT = "write it as 2024-07-05, or 2024-07-05 09:30, or 2024-07-05T09:30:00+07:00"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the facts of an article come from."""
+
+    name: str
+    url: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str  # as written: a path relative to the article file, or from content/ when it starts with /
+    alt: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as its front matter describes it; the model stage adds URLs and HTML."""
+
+    source_path: str  # as shown in problems: "content/2024/ba-vi.md"
+    rel_path: str  # below content/
+    slug: str
+    title: str
+    date: dt.datetime  # aware, in the site's timezone
+    has_time: bool  # False when the front matter gave only a day
+    body: str  # Markdown
+    body_line: int
+    updated: dt.datetime | None = None
+    locality_slugs: tuple[str, ...] = ()
+    topic_names: tuple[str, ...] = ()
+    summary: str = ""  # plain text; empty means "take the first paragraph"
+    author: str = ""
+    source: Source | None = None
+    image: Image | None = None
+    is_draft: bool = False
+    extra: dict = field(default_factory=dict)
+    # Filled in by the model stage:
+    url: str = ""
+    body_html: str = ""
+    image_url: str | None = None
+    localities: tuple = field(default=(), repr=False)  # Locality objects
+    topics: tuple = field(default=(), repr=False)  # Topic objects
+
+
+def validate_articles(sources, config: SiteConfig, index: LocalityIndex):
+    """Check every source file; return (articles, problems). Articles with errors are dropped."""
+    articles, problems = [], []
+    for source in sources:
+        article, article_problems = validate_article(source, config, index)
+        problems += article_problems
+        if article is not None:
+            articles.append(article)
+    return articles, problems
+
+
+def validate_article(source: SourceFile, config: SiteConfig, index: LocalityIndex):
+    """One source file → (Article or None when it has an error, problems)."""
+    problems: list[Problem] = []
+    reader = FieldReader(source.front_matter, source.shown_path, problems)
+    data = source.front_matter.data
+    reader.check_keys(data, (), FRONT_MATTER_KEYS, "front matter")
+    title = reader.text(data, ("title",), required=True)
+    date = _read_date(reader, data, ("date",), config, required=True)
+    updated = _read_date(reader, data, ("updated",), config)
+    if "locality" in data and "localities" in data:
+        reader.problem(("locality",), "give either 'locality' or 'localities', not both")
+    locality_key = ("locality",) if "locality" in data else ("localities",)
+    locality_slugs = []
+    for value, line in reader.text_list(data, locality_key):
+        match = index.match(value)
+        if match.slug is None:
+            problems.append(Problem(source.shown_path, line, match.message, match.hint))
+        elif match.slug not in locality_slugs:  # the same place by name, slug and alias: once
+            locality_slugs.append(match.slug)
+    topic_names = _unique([value for value, _ in reader.text_list(data, ("topics",))])
+    slug = _read_slug(reader, data, source, title)
+    is_draft = reader.value(data, ("draft",), bool, default=False)
+    body = source.body
+    if has_control_characters(body):
+        body = strip_control_characters(body)
+    if any(p.is_error for p in problems) or date is None:
+        return None, problems
+    return Article(
+        source_path=source.shown_path,
+        rel_path=source.rel_path,
+        slug=slug,
+        title=strip_control_characters(title),
+        date=date[0],
+        has_time=date[1],
+        body=body,
+        body_line=source.body_line,
+        updated=updated[0] if updated else None,
+        locality_slugs=tuple(locality_slugs),
+        topic_names=tuple(topic_names),
+        summary=strip_control_characters(reader.text(data, ("summary",))),
+        author=strip_control_characters(reader.text(data, ("author",))),
+        source=_read_source(reader, data),
+        image=_read_image(reader, data),
+        is_draft=is_draft,
+        extra=reader.value(data, ("extra",), dict, default={}),
+    ), problems
+
+
+def parse_date(value, tzinfo) -> tuple[dt.datetime, bool] | None:
+    """A front matter date (date, datetime or ISO text) as (aware datetime, has_time)."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = dt.datetime.fromisoformat(text) if len(text) > 10 else dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=tzinfo), True
+        return value.astimezone(tzinfo), True
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=tzinfo), False
+    return None
+
+
+def _read_date(reader: FieldReader, data: dict, key: tuple, config: SiteConfig, required=False):
+    name = key[-1]
+    if data.get(name) is None:
+        if required:
+            reader.problem((), f"missing required field '{name}'", f"add a line `{name}: 2024-07-05`")
+        return None
+    value = data[name]
+    parsed = parse_date(value, config.tzinfo) if not isinstance(value, bool) else None
+    if parsed is None:
+        reader.problem(key, f"'{name}' is not a date: {value!r}", _DATE_HINT)
+    return parsed
+
+
+def _read_slug(reader: FieldReader, data: dict, source: SourceFile, title: str) -> str:
+    given = reader.text(data, ("slug",))
+    if given:
+        slug = slugify(given)
+        if slug != given:
+            reader.problem(("slug",), f"slug {given!r} is not a plain URL slug",
+                           f"use lower-case ASCII letters, digits and hyphens, such as {slug!r}")
+        return slug
+    slug = slugify(title)
+    if title and not slug:
+        reader.problem(("title",), f"cannot make a URL slug from the title {title!r}",
+                       "add a `slug:` with lower-case ASCII letters, digits and hyphens")
+    return slug
+
+
+def _read_source(reader: FieldReader, data: dict) -> Source | None:
+    value = reader.value(data, ("source",), dict)
+    if value is None:
+        if isinstance(data.get("source"), str):  # `source: Kinhtedothi` is fine
+            return Source(strip_control_characters(data["source"].strip()))
+        return None
+    reader.check_keys(value, ("source",), _SOURCE_KEYS, "'source'")
+    return Source(reader.text(value, ("source", "name"), required=True),
+                  reader.http_url(value, ("source", "url")),
+                  reader.text(value, ("source", "title")))
+
+
+def _read_image(reader: FieldReader, data: dict) -> Image | None:
+    value = data.get("image")
+    if isinstance(value, str):
+        value = {"src": value}
+    elif value is not None and not isinstance(value, dict):
+        reader.value(data, ("image",), dict)
+        return None
+    if value is None:
+        return None
+    key = ("image",)
+    reader.check_keys(value, key, _IMAGE_KEYS, "'image'")
+    src = reader.text(value, key + ("src",), required=True)
+    if src and not is_local_path(src):
+        reader.problem(key + ("src",), f"'image.src' must be a file in content/, not {src!r}",
+                       "put the image beside the article and give its file name")
+        src = ""
+    return Image(src, reader.text(value, key + ("alt",)), reader.text(value, key + ("credit",))) \
+        if src else None
+
+
+def is_local_path(target: str) -> bool:
+    """A relative or content-rooted file path with no scheme, host, or escape via backslashes."""
+    if not target or "\\" in target or ":" in target.split("/", 1)[0] or target.startswith("//"):
+        return False
+    return not has_control_characters(target)
+
+
+def resolve_content_path(folder: str, target: str) -> str | None:
+    """The content/-relative path that `target` (relative to `folder`) names, or None if outside."""
+    joined = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+    normal = posixpath.normpath(joined)
+    if normal.startswith("../") or normal == ".." or normal == ".":
+        return None
+    return normal
+
+
+def _unique(values):
+    seen, result = set(), []
+    for value in values:
+        if value.casefold() not in seen:
+            seen.add(value.casefold())
+            result.append(value)
+    return result

@@ -1,0 +1,138 @@
+"""Safe YAML parsing that remembers the line of every key, for problems that point at the line."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from .problems import WARNING, Problem
+
+try:  # the C parser is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+Key = tuple  # a path into the document: ("localities", 2, "name")
+
+
+@dataclass
+class YamlDocument:
+    """A parsed YAML mapping with the 1-based line of every key and list item."""
+
+    data: dict
+    lines: dict[Key, int] = field(default_factory=dict)
+
+    def line(self, *key) -> int | None:
+        """The line of the deepest known part of `key`."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return None
+
+
+def parse_yaml_mapping(text: str, path: str, line_offset: int = 0, what: str = "front matter"):
+    """Parse `text` as a YAML mapping; return (YamlDocument or None, problems).
+
+    `line_offset` is how many lines of the file come before `text`. Aliases are refused (they
+    are the road to "billion laughs" documents); duplicate keys are warned about.
+    """
+    problems: list[Problem] = []
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as error:
+            return None, [_syntax_problem(error, path, line_offset)]
+        except yaml.YAMLError as error:  # e.g. a reader error on a control character
+            return None, [Problem(path, None, f"{what} is not valid YAML: {error}")]
+        if node is None:
+            return YamlDocument({}), []
+        if not isinstance(node, yaml.MappingNode):
+            kind = {yaml.SequenceNode: "a list"}.get(type(node), "a single value")
+            return None, [Problem(path, node.start_mark.line + 1 + line_offset,
+                                  f"{what} must be a mapping of keys to values, found {kind}",
+                                  "write one `key: value` per line")]
+        document = YamlDocument({})
+        alias_line = _find_alias(node)
+        if alias_line is not None:
+            return None, [Problem(path, alias_line + 1 + line_offset,
+                                  f"{what} uses a YAML alias (*name)", "write the value out in full")]
+        _walk(loader, node, (), document, problems, path, line_offset, what)
+        return document, problems
+    finally:
+        loader.dispose()
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, path: str, line_offset: int) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 + line_offset if mark else None
+    message = error.problem or "invalid YAML"
+    hint = "check the indentation and quote values that contain ': ' or start with a special character"
+    if "'\\t'" in message or "\\t" in message:
+        hint = "YAML does not allow tabs for indentation; use spaces"
+    elif error.context:
+        message = f"{error.context}, {message}"
+    if "could not determine a constructor" in message:
+        hint = "YAML tags (!something) are not allowed; remove the tag"
+    return Problem(path, line, f"invalid YAML: {message}", hint)
+
+
+def _find_alias(root) -> int | None:
+    """Line of the first node reached twice (only aliases make the graph share nodes)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node.start_mark.line
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                stack += [key_node, value_node]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    return None
+
+
+def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_offset, what):
+    """Construct the value of `node` into document.data at `key`, recording lines as it goes."""
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+        problems.append(Problem(path, node.start_mark.line + 1 + line_offset,
+                                f"{what} uses the YAML tag {node.tag!r}",
+                                "YAML tags (!something) are not allowed; remove the tag"))
+        value = None
+    elif isinstance(node, yaml.MappingNode):
+        value = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1 + line_offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(path, line, f"{what} has a key that is not a plain name"))
+                continue
+            name = key_node.value
+            if name in value:
+                problems.append(Problem(path, line, f"duplicate key '{name}' in {what}",
+                                        "YAML keeps only the last one; remove the other",
+                                        severity=WARNING))
+            document.lines[key + (name,)] = line
+            value[name] = _walk(loader, value_node, key + (name,), document, problems, path,
+                                line_offset, what)
+    elif isinstance(node, yaml.SequenceNode):
+        value = []
+        for index, item_node in enumerate(node.value):
+            document.lines[key + (index,)] = item_node.start_mark.line + 1 + line_offset
+            value.append(_walk(loader, item_node, key + (index,), document, problems, path,
+                               line_offset, what))
+    else:
+        try:
+            value = loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as error:
+            line = node.start_mark.line + 1 + line_offset
+            field = ".".join(str(k) for k in key)
+            reason = getattr(error, "problem", None) or str(error)
+            problems.append(Problem(path, line, f"'{field}': cannot read {node.value!r}: {reason}"))
+            value = None
+    if not key:
+        document.data = value
+    return value
