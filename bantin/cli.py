@@ -21,7 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] not in _COMMANDS + ("-h", "--help", "--version"):
         argv = ["build", *argv]  # `build` is the default command
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("Interrupted; the previous output was left as it was.", file=sys.stderr)
+        return 130
 
 
 _COMMANDS = ("build",)

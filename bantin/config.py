@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from .fields import FieldReader, is_http_url
 from .problems import BuildError, Problem
 from .textfile import read_text_file
-from .text import slugify
+from .text import is_reserved_name, slugify
 from .yamlfile import YamlDocument, parse_yaml_mapping
 
 CONFIG_NAME = "site.yaml"
@@ -191,6 +191,9 @@ def _slug(reader: FieldReader, item: dict, key: tuple, name: str) -> str:
                        f"use lower-case ASCII letters, digits and hyphens, such as {slug!r}")
     elif not slug:
         reader.problem(key + ("name",), f"cannot make a slug from {name!r}", "give a `slug:`")
+    elif is_reserved_name(slug):
+        reader.problem(key + ("slug" if given else "name",),
+                       f"the slug {slug!r} is a name Windows reserves for devices", "give another `slug:`")
     return slug
 
 

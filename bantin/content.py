@@ -13,6 +13,7 @@ from .yamlfile import YamlDocument, parse_yaml_mapping
 CONTENT_DIR = "content"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+MAX_ARTICLE_BYTES = 4 * 1024 * 1024  # far above any news article; keeps builds bounded
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,11 @@ def read_content(project_path: Path) -> tuple[Content, list[Problem]]:
 
 
 def read_source(path: Path, rel_path: str, shown: str, problems: list[Problem]) -> SourceFile | None:
+    if path.stat().st_size > MAX_ARTICLE_BYTES:
+        problems.append(Problem(shown, None, f"the article is larger than "
+                                             f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB",
+                                "split it, or move large data into a linked file"))
+        return None
     text, read_problems = read_text_file(path, shown)
     problems += read_problems
     if text is None:

@@ -1,8 +1,11 @@
 """Markdown → safe HTML for one article: a pure function of the text and the link table."""
 from __future__ import annotations
 
+import signal
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import markdown
@@ -13,6 +16,7 @@ from markdown.treeprocessors import Treeprocessor
 from .text import slugify
 
 MAX_SUMMARY = 280
+TIME_LIMIT = 10.0  # seconds for one article; only pathological Markdown comes near it
 _EXTENSIONS = ["extra", "sane_lists", "toc"]
 _TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
          "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -38,15 +42,27 @@ class Markup:
     images: tuple[tuple[str, str], ...]  # (src as written, alt) of every image
 
 
+class MarkupError(Exception):
+    """Markdown that cannot be converted in bounded time and depth."""
+
+
 def render_markdown(text: str, rewrite: Rewrite) -> Markup:
-    """Convert Markdown to HTML, rewriting links to content files, and sanitise the result."""
+    """Convert Markdown to HTML, rewriting links to content files, and sanitise the result.
+
+    Raises MarkupError for Markdown nested too deeply or too slow to convert.
+    """
     collector = _Collector(rewrite)
     converter = markdown.Markdown(
         extensions=[*_EXTENSIONS, _CollectorExtension(collector)],
         extension_configs={"toc": {"slugify": lambda value, separator: slugify(value)}},
         output_format="html",
     )
-    html = converter.convert(text)
+    try:
+        with _time_limit(TIME_LIMIT):
+            html = converter.convert(text)
+    except RecursionError:
+        raise MarkupError("the Markdown is nested too deeply (lists or quotes inside each other)") \
+            from None
     html = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
                      link_rel=None, filter_style_properties={"text-align"})
     return Markup(html, collector.first_paragraph, tuple(collector.images))
@@ -58,6 +74,32 @@ def shorten(text: str, limit: int = MAX_SUMMARY) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+class _TimeUp(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after `seconds` (main thread only; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def time_up(signum, frame):
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TimeUp:
+        raise MarkupError(f"converting the Markdown took over {seconds:g} s; it has a pathological "
+                          "construct (thousands of nested brackets or emphasis marks?)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _Collector:

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from .config import SiteConfig
 from .content import Content
-from .markup import render_markdown, shorten
+from .markup import Markup, MarkupError, render_markdown, shorten
 from .problems import WARNING, Problem
 from .text import fold, slugify, sort_key
 from .urls import Urls
@@ -171,7 +171,12 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
             return "#"
         return urls.link(site_url) + (f"#{fragment}" if fragment else "")
 
-    markup = render_markdown(article.body, rewrite)
+    try:
+        markup = render_markdown(article.body, rewrite)
+    except MarkupError as error:
+        problems.append(Problem(article.source_path, article.body_line, str(error),
+                                "simplify the Markdown of this article"))
+        markup = Markup("", "", ())
     for src, alt in markup.images:
         if not alt.strip():
             _link_problem(article, src, f"image '{src}' has no alt text", problems,

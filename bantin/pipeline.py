@@ -47,8 +47,13 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
     _stop_on_errors(problems)
     written = 0
     if write:
-        with build_lock(output_path):
-            written = write_site(output_path, pages, files)                       # 6
+        try:
+            with build_lock(output_path):
+                written = write_site(output_path, pages, files)                   # 6
+        except OSError as error:
+            raise BuildError([Problem(str(error.filename or output_path), None,
+                                      f"cannot write the site: {error.strerror or error}",
+                                      "the previous output was left as it was")]) from None
     return BuildResult(site, tuple(pages), written, tuple(sorted(problems, key=Problem.sort_key)))
 
 

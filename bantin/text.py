@@ -80,3 +80,13 @@ def has_control_characters(text: str) -> bool:
 
 def strip_control_characters(text: str) -> str:
     return _CONTROL.sub("", text)
+
+
+# Names Windows refuses for any file or folder, whatever the extension.
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                     *(f"lpt{i}" for i in range(10))}
+
+
+def is_reserved_name(slug: str) -> bool:
+    """A slug that makes a folder Windows cannot create (so the site could not be checked out)."""
+    return slug.split(".", 1)[0].casefold() in _WINDOWS_RESERVED

@@ -10,7 +10,7 @@ from .content import SourceFile
 from .fields import FieldReader, is_http_url
 from .localities import LocalityIndex
 from .problems import Problem
-from .text import has_control_characters, slugify, strip_control_characters
+from .text import has_control_characters, is_reserved_name, slugify, strip_control_characters
 
 FRONT_MATTER_KEYS = {"title", "date", "updated", "localities", "locality", "topics", "summary",
                      "author", "source", "image", "draft", "slug", "extra"}
@@ -155,16 +155,17 @@ def _read_date(reader: FieldReader, data: dict, key: tuple, config: SiteConfig, 
 
 def _read_slug(reader: FieldReader, data: dict, source: SourceFile, title: str) -> str:
     given = reader.text(data, ("slug",))
-    if given:
-        slug = slugify(given)
-        if slug != given:
-            reader.problem(("slug",), f"slug {given!r} is not a plain URL slug",
-                           f"use lower-case ASCII letters, digits and hyphens, such as {slug!r}")
-        return slug
-    slug = slugify(title)
-    if title and not slug:
-        reader.problem(("title",), f"cannot make a URL slug from the title {title!r}",
+    key = ("slug",) if given else ("title",)
+    slug = slugify(given or title)
+    if given and slug != given:
+        reader.problem(key, f"slug {given!r} is not a plain URL slug",
+                       f"use lower-case ASCII letters, digits and hyphens, such as {slug or 'tin-moi'!r}")
+    elif title and not slug:
+        reader.problem(key, f"cannot make a URL slug from the title {title!r}",
                        "add a `slug:` with lower-case ASCII letters, digits and hyphens")
+    elif is_reserved_name(slug):
+        reader.problem(key, f"the slug {slug!r} is a name Windows reserves for devices",
+                       "give another `slug:`, e.g. 'bai-" + slug + "'")
     return slug
 
 

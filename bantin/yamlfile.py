@@ -45,7 +45,12 @@ def parse_yaml_mapping(text: str, path: str, line_offset: int = 0, what: str = "
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as error:
             return None, [_syntax_problem(error, path, line_offset)]
-        except yaml.YAMLError as error:  # e.g. a reader error on a control character
+        except yaml.reader.ReaderError as error:  # a control character, most often pasted
+            line = text.count("\n", 0, max(error.position, 0)) + 1 + line_offset
+            return None, [Problem(path, line, f"{what} holds the control character "
+                                              f"U+{error.character:04X}, which YAML does not allow",
+                                  "delete it; it often comes with text pasted from elsewhere")]
+        except yaml.YAMLError as error:
             return None, [Problem(path, None, f"{what} is not valid YAML: {error}")]
         if node is None:
             return YamlDocument({}), []
