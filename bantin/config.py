@@ -1,6 +1,7 @@
 """Stage 1: read site.yaml into a typed, validated SiteConfig."""
 from __future__ import annotations
 
+import re
 import zoneinfo
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,6 +39,14 @@ class TopicConfig:
 
 
 @dataclass(frozen=True)
+class HtmlPolicy:
+    """What raw HTML in articles may hold beyond the safe default allow-list (trusted editors)."""
+
+    allow_tags: tuple[str, ...] = ()
+    allow_attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (tag, attributes)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything site.yaml says, checked and with defaults filled in."""
 
@@ -52,6 +61,8 @@ class SiteConfig:
     page_size: int = 10  # articles per page of every list
     localities: tuple[LocalityConfig, ...] = ()
     topics: tuple[TopicConfig, ...] = ()
+    cname: str = ""  # a custom domain for GitHub Pages, written to CNAME; "" for none
+    html: HtmlPolicy = HtmlPolicy()  # extra tags and attributes allowed in articles' raw HTML
     extra: dict = field(default_factory=dict)  # free-form values for templates
 
     @property
@@ -69,9 +80,13 @@ class SiteConfig:
 
 
 _KEYS = {"title", "description", "base_url", "language", "timezone", "theme", "output_dir",
-         "page_size", "localities", "topics", "extra"}
+         "page_size", "localities", "topics", "cname", "html", "extra"}
 _LOCALITY_KEYS = {"name", "slug", "kind", "aliases", "parent", "description"}
 _TOPIC_KEYS = {"name", "slug", "description"}
+_HTML_KEYS = {"allow_tags", "allow_attributes"}
+# Never allowed, whatever site.yaml says: they run code or load other pages.
+FORBIDDEN_TAGS = {"script", "style", "object", "embed", "applet", "base", "meta", "link", "form",
+                  "frame", "frameset"}
 
 
 def load_config(project_path: Path, base_url: str | None = None) -> SiteConfig:
@@ -143,6 +158,8 @@ def parse_config(document: YamlDocument, project_path: Path, problems: list[Prob
         page_size=page_size,
         localities=tuple(_parse_localities(reader, data)),
         topics=tuple(_parse_topics(reader, data)),
+        cname=_parse_cname(reader, data),
+        html=_parse_html(reader, data),
         extra=reader.value(data, ("extra",), dict, default={}),
     )
 
@@ -181,6 +198,34 @@ def _parse_topics(reader: FieldReader, data: dict):
         if name:
             yield TopicConfig(name, _slug(reader, item, key, name),
                               reader.text(item, key + ("description",)), reader.document.line(*key))
+
+
+def _parse_cname(reader: FieldReader, data: dict) -> str:
+    cname = reader.text(data, ("cname",)).lower()
+    if cname and not re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", cname):
+        reader.problem(("cname",), f"'cname' must be a domain name such as tin.example.vn, not {cname!r}")
+        return ""
+    return cname
+
+
+def _parse_html(reader: FieldReader, data: dict) -> HtmlPolicy:
+    value = reader.value(data, ("html",), dict, default={})
+    reader.check_keys(value, ("html",), _HTML_KEYS, "'html'")
+    tags = []
+    for tag, _ in reader.text_list(value, ("html", "allow_tags")):
+        if tag.lower() in FORBIDDEN_TAGS:
+            reader.problem(("html", "allow_tags"), f"<{tag}> can never be allowed in articles")
+        else:
+            tags.append(tag.lower())
+    attributes = []
+    for tag, names in reader.value(value, ("html", "allow_attributes"), dict, default={}).items():
+        names = reader.text_list(value["allow_attributes"], ("html", "allow_attributes", tag))
+        unsafe = [n for n, _ in names if n.lower().startswith("on") or n.lower() == "style"]
+        if unsafe:
+            reader.problem(("html", "allow_attributes", tag),
+                           f"the attribute '{unsafe[0]}' can never be allowed in articles")
+        attributes.append((str(tag).lower(), tuple(n.lower() for n, _ in names if n not in unsafe)))
+    return HtmlPolicy(tuple(tags), tuple(attributes))
 
 
 def _slug(reader: FieldReader, item: dict, key: tuple, name: str) -> str:

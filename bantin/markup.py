@@ -13,6 +13,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .config import HtmlPolicy
 from .text import slugify
 
 MAX_SUMMARY = 280
@@ -46,7 +47,7 @@ class MarkupError(Exception):
     """Markdown that cannot be converted in bounded time and depth."""
 
 
-def render_markdown(text: str, rewrite: Rewrite) -> Markup:
+def render_markdown(text: str, rewrite: Rewrite, policy: HtmlPolicy = HtmlPolicy()) -> Markup:
     """Convert Markdown to HTML, rewriting links to content files, and sanitise the result.
 
     Raises MarkupError for Markdown nested too deeply or too slow to convert.
@@ -63,9 +64,19 @@ def render_markdown(text: str, rewrite: Rewrite) -> Markup:
     except RecursionError:
         raise MarkupError("the Markdown is nested too deeply (lists or quotes inside each other)") \
             from None
-    html = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
+    tags, attributes = _allowed(policy)
+    html = nh3.clean(html, tags=tags, attributes=attributes, url_schemes=_URL_SCHEMES,
                      link_rel=None, filter_style_properties={"text-align"})
     return Markup(html, collector.first_paragraph, tuple(collector.images))
+
+
+def _allowed(policy: HtmlPolicy) -> tuple[set, dict]:
+    if not policy.allow_tags and not policy.allow_attributes:
+        return _TAGS, _ATTRIBUTES
+    attributes = {tag: set(names) for tag, names in _ATTRIBUTES.items()}
+    for tag, names in policy.allow_attributes:
+        attributes.setdefault(tag, set()).update(names)
+    return _TAGS | set(policy.allow_tags), attributes
 
 
 def shorten(text: str, limit: int = MAX_SUMMARY) -> str:

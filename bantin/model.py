@@ -101,7 +101,8 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
     topic_forms = _topic_forms(topics)
     final = []
     for article in published:
-        article = _with_html(article, urls, article_urls, file_urls, hidden_paths, problems)
+        article = _with_html(article, urls, article_urls, file_urls, hidden_paths, problems,
+                             config.html)
         article = replace(article,
                           localities=tuple(localities[s] for s in article.locality_slugs),
                           topics=tuple(topics[s] for s in _topic_slugs(article, topic_forms)))
@@ -145,7 +146,8 @@ def _content_file_urls(content: Content, articles, article_urls) -> dict:
     return result
 
 
-def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_paths, problems):
+def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_paths, problems,
+               html_policy):
     folder = posixpath.dirname(article.rel_path)
 
     def rewrite(tag: str, target: str) -> str | None:
@@ -172,7 +174,7 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
         return urls.link(site_url) + (f"#{fragment}" if fragment else "")
 
     try:
-        markup = render_markdown(article.body, rewrite)
+        markup = render_markdown(article.body, rewrite, html_policy)
     except MarkupError as error:
         problems.append(Problem(article.source_path, article.body_line, str(error),
                                 "simplify the Markdown of this article"))

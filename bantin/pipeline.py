@@ -8,7 +8,7 @@ from pathlib import Path
 from .config import load_config
 from .content import read_content
 from .localities import LocalityIndex, check_localities
-from .model import BuildOptions, Site, build_site as build_site_model
+from .model import BuildOptions, Published, Site, build_site as build_site_model
 from .output import build_lock, check_output_path, write_site
 from .problems import BuildError, Problem, has_errors
 from .render import Page, render_site
@@ -20,6 +20,7 @@ from .validate import validate_articles
 class BuildResult:
     site: Site
     pages: tuple[Page, ...]
+    files: tuple[Published, ...]  # copied as they are (theme assets, images beside articles)
     files_written: int  # 0 when nothing was written (check only)
     problems: tuple[Problem, ...]  # warnings only; errors raise BuildError
 
@@ -54,7 +55,7 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
             raise BuildError([Problem(str(error.filename or output_path), None,
                                       f"cannot write the site: {error.strerror or error}",
                                       "the previous output was left as it was")]) from None
-    return BuildResult(site, tuple(pages), written, tuple(sorted(problems, key=Problem.sort_key)))
+    return BuildResult(site, tuple(pages), tuple(files), written, tuple(sorted(problems, key=Problem.sort_key)))
 
 
 def _stop_on_errors(problems: list[Problem]) -> None:

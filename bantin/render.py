@@ -71,8 +71,17 @@ def render_site(site: Site, theme: Theme, project_path: Path) -> tuple[list[Page
         content = render_page(env, spec, project_path, problems)
         if content is not None:
             pages.append(Page(spec.url, content, spec.origin))
+    pages += plain_files(site)
     problems += find_url_clashes(pages, files)
     return pages, files, problems
+
+
+def plain_files(site: Site) -> list[Page]:
+    """Files for the host rather than readers: GitHub Pages' CNAME and .nojekyll."""
+    pages = [Page(".nojekyll", b"", "GitHub Pages (no Jekyll processing)")]
+    if site.config.cname:
+        pages.append(Page("CNAME", f"{site.config.cname}\n".encode(), "site.yaml cname"))
+    return pages
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
