@@ -15,6 +15,7 @@ from .yamlfile import YamlDocument, parse_yaml_mapping
 
 CONFIG_NAME = "site.yaml"
 LANGUAGES = ("vi", "en")
+DIGEST_PERIODS = ("weekly", "monthly")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class SiteConfig:
     theme: str = "default"  # a folder under themes/
     output_dir: str = "_site"  # relative to the project
     page_size: int = 10  # articles per page of every list
+    digest_period: str = "weekly"  # weekly (ISO weeks, Monday to Sunday) or monthly round-ups
+    feed_size: int = 20  # newest entries in each Atom feed
+    related_count: int = 4  # related articles shown under an article (0 for none)
     localities: tuple[LocalityConfig, ...] = ()
     topics: tuple[TopicConfig, ...] = ()
     cname: str = ""  # a custom domain for GitHub Pages, written to CNAME; "" for none
@@ -80,7 +84,8 @@ class SiteConfig:
 
 
 _KEYS = {"title", "description", "base_url", "language", "timezone", "theme", "output_dir",
-         "page_size", "localities", "topics", "cname", "html", "extra"}
+         "page_size", "digest_period", "feed_size", "related_count", "localities", "topics", "cname",
+         "html", "extra"}
 _LOCALITY_KEYS = {"name", "slug", "kind", "aliases", "parent", "description"}
 _TOPIC_KEYS = {"name", "slug", "description"}
 _HTML_KEYS = {"allow_tags", "allow_attributes"}
@@ -138,10 +143,12 @@ def parse_config(document: YamlDocument, project_path: Path, problems: list[Prob
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         reader.problem(("timezone",), f"unknown timezone {timezone!r}", "for example Asia/Ho_Chi_Minh")
         timezone = defaults.timezone
-    page_size = reader.value(data, ("page_size",), int, default=defaults.page_size)
-    if page_size < 1:
-        reader.problem(("page_size",), "'page_size' must be at least 1")
-        page_size = defaults.page_size
+    page_size = _count(reader, data, "page_size", defaults.page_size, minimum=1)
+    digest_period = reader.text(data, ("digest_period",), default=defaults.digest_period)
+    if digest_period not in DIGEST_PERIODS:
+        reader.problem(("digest_period",), f"'digest_period' must be weekly or monthly, "
+                                           f"not {digest_period!r}")
+        digest_period = defaults.digest_period
     theme = reader.text(data, ("theme",), default=defaults.theme)
     if not _is_plain_name(theme):
         reader.problem(("theme",), f"'theme' must be the name of a folder in themes/, not {theme!r}")
@@ -156,6 +163,9 @@ def parse_config(document: YamlDocument, project_path: Path, problems: list[Prob
         theme=theme,
         output_dir=reader.text(data, ("output_dir",), default=defaults.output_dir),
         page_size=page_size,
+        digest_period=digest_period,
+        feed_size=_count(reader, data, "feed_size", defaults.feed_size, minimum=1),
+        related_count=_count(reader, data, "related_count", defaults.related_count, minimum=0),
         localities=tuple(_parse_localities(reader, data)),
         topics=tuple(_parse_topics(reader, data)),
         cname=_parse_cname(reader, data),
@@ -198,6 +208,14 @@ def _parse_topics(reader: FieldReader, data: dict):
         if name:
             yield TopicConfig(name, _slug(reader, item, key, name),
                               reader.text(item, key + ("description",)), reader.document.line(*key))
+
+
+def _count(reader: FieldReader, data: dict, name: str, default: int, minimum: int) -> int:
+    value = reader.value(data, (name,), int, default=default)
+    if value < minimum:
+        reader.problem((name,), f"'{name}' must be at least {minimum}")
+        return default
+    return value
 
 
 def _parse_cname(reader: FieldReader, data: dict) -> str:

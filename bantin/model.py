@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from .config import SiteConfig
 from .content import Content
+from .digests import ArchiveYear, Digest, build_archive, build_digests
 from .markup import Markup, MarkupError, render_markdown, shorten
 from .problems import WARNING, Problem
 from .text import fold, slugify, sort_key
@@ -28,6 +29,7 @@ class Locality:
     parent: Locality | None = field(default=None, repr=False)
     children: list[Locality] = field(default_factory=list, repr=False)
     articles: list[Article] = field(default_factory=list, repr=False)  # own and descendants'
+    digests: list = field(default_factory=list, repr=False)  # digests listing any of those
 
     @property
     def label(self) -> str:
@@ -74,9 +76,15 @@ class Site:
     localities: dict[str, Locality]  # every locality by slug, in Vietnamese order
     root_localities: tuple[Locality, ...]
     topics: tuple[Topic, ...]  # in Vietnamese order
+    digests: tuple[Digest, ...]  # newest first
+    archive: tuple[ArchiveYear, ...]  # newest first
+    related: dict[str, tuple[Article, ...]]  # by article URL
     files: tuple[Published, ...]
     build_time: dt.datetime
     excluded_count: int = 0  # drafts and future articles left out
+
+
+_RELATED_SCAN = 200  # newest articles of each locality and topic considered as related
 
 
 @dataclass(frozen=True)
@@ -114,9 +122,54 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
                   sorted(file_urls.items()))
     roots = tuple(l for l in localities.values() if l.parent is None)
     ordered_topics = tuple(sorted(topics.values(), key=lambda t: sort_key(t.name)))
-    site = Site(config, urls, tuple(final), localities, roots, ordered_topics, files,
+    period = "week" if config.digest_period == "weekly" else "month"
+    digests = build_digests(final, localities, period, urls)
+    _link_digests(digests)
+    site = Site(config, urls, tuple(final), localities, roots, ordered_topics, digests,
+                build_archive(final, urls), _related(final, config.related_count), files,
                 options.build_time, len(articles) - len(published))
     return site, problems
+
+
+def _link_digests(digests) -> None:
+    """Tell each locality which digests list its articles (or its descendants')."""
+    for digest in digests:
+        reached = set()
+        for article in digest.articles:
+            for locality in article.localities:
+                node = locality
+                while node is not None and node.slug not in reached:
+                    reached.add(node.slug)
+                    node.digests.append(digest)
+                    node = node.parent
+
+
+def _related(articles, count: int) -> dict[str, tuple[Article, ...]]:
+    """Up to `count` articles sharing the most localities and topics, newest first on ties."""
+    if count == 0:
+        return {}
+    by_locality: dict[str, list] = {}
+    by_topic: dict[str, list] = {}
+    for article in articles:
+        for slug in article.locality_slugs:
+            by_locality.setdefault(slug, []).append(article)
+        for topic in article.topics:
+            by_topic.setdefault(topic.slug, []).append(article)
+    position = {article.url: index for index, article in enumerate(articles)}
+    related = {}
+    for article in articles:
+        scores: dict[str, int] = {}
+        for slug in article.locality_slugs:
+            for other in by_locality[slug][:_RELATED_SCAN]:
+                scores[other.url] = scores.get(other.url, 0) + 2
+        for topic in article.topics:
+            for other in by_topic[topic.slug][:_RELATED_SCAN]:
+                scores[other.url] = scores.get(other.url, 0) + 1
+        scores.pop(article.url, None)
+        best = sorted(scores, key=lambda url: (-scores[url], position[url]))[:count]
+        best.sort(key=position.get)
+        related[article.url] = tuple(articles[position[url]] for url in best)
+    return related
 
 
 def _is_published(article: Article, options: BuildOptions) -> bool:

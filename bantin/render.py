@@ -5,18 +5,20 @@ import datetime as dt
 import hashlib
 import math
 import traceback
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .model import Locality, Published, Site, Topic
 from .problems import Problem
 from .theme import THEMES_DIR, Theme
-from .urls import HOME_URL, NOT_FOUND_URL, output_file
+from . import feeds as feeds_module
+from .urls import HOME_URL, NOT_FOUND_URL, ROBOTS_URL, SITEMAP_URL, output_file
 
 SITE_TEMPLATES_DIR = "templates"
 _BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
@@ -39,6 +41,7 @@ class PageSpec:
     template: str
     context: dict = field(hash=False)
     origin: str
+    lastmod: dt.datetime | None = None  # for the sitemap: the newest change the page shows
 
 
 @dataclass(frozen=True)
@@ -61,17 +64,19 @@ class Paginator:
 
 
 def render_site(site: Site, theme: Theme, project_path: Path) -> tuple[list[Page], list[Published], list[Problem]]:
-    """Render every page; return (pages, files to copy, problems)."""
+    """Render every page, feed and sitemap; return (pages, files to copy, problems)."""
     problems: list[Problem] = []
     files = list(site.files) + [Published(site.urls.asset(rel), path, f"{_shown(path, project_path)}")
                                 for rel, path in theme.static_files().items()]
     env = make_environment(site, theme, project_path, files)
+    specs = plan_pages(site)
     pages = []
-    for spec in plan_pages(site):
+    for spec in specs:
         content = render_page(env, spec, project_path, problems)
         if content is not None:
             pages.append(Page(spec.url, content, spec.origin))
-    pages += plain_files(site)
+    pages += plain_files(site) + feed_files(site, env.globals["t"], env.globals["digest_title"]) + \
+        sitemap_files(site, specs)
     problems += find_url_clashes(pages, files)
     return pages, files, problems
 
@@ -85,32 +90,111 @@ def plain_files(site: Site) -> list[Page]:
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
-    """Every page of the site, in a stable order."""
+    """Every HTML page of the site, in a stable order."""
     urls, size = site.urls, site.config.page_size
-    specs = [PageSpec(HOME_URL, "index.html", {"articles": site.articles[:size]}, "home page"),
+    newest = _newest(site.articles)
+    specs = [PageSpec(HOME_URL, "index.html", {"articles": site.articles[:size],
+                                                "feed_url": urls.feed()}, "home page", newest),
              PageSpec(NOT_FOUND_URL, "404.html", {}, "404 page"),
-             PageSpec(urls.localities(), "localities.html", {}, "localities index"),
-             PageSpec(urls.topics(), "topics.html", {}, "topics index")]
+             PageSpec(urls.localities(), "localities.html", {}, "localities index", newest),
+             PageSpec(urls.topics(), "topics.html", {}, "topics index", newest),
+             PageSpec(urls.digests(), "digests.html", {"feed_url": urls.feed(urls.digests())},
+                      "digest index", newest),
+             PageSpec(urls.archive(), "archive.html", {}, "archive", newest)]
     specs += _paginate(site.articles, size, urls.articles, "articles.html", {}, "article list")
     for article in site.articles:
-        specs.append(PageSpec(article.url, "article.html", {"article": article}, article.source_path))
+        specs.append(PageSpec(article.url, "article.html",
+                              {"article": article, "related": site.related.get(article.url, ())},
+                              article.source_path, _newest([article])))
     for locality in site.localities.values():
         specs += _paginate(locality.articles, size, lambda n, s=locality.slug: urls.locality(s, n),
-                           "locality.html", {"locality": locality}, f"locality {locality.slug}")
+                           "locality.html", {"locality": locality,
+                                             "feed_url": urls.feed(locality.url)},
+                           f"locality {locality.slug}")
     for topic in site.topics:
         specs += _paginate(topic.articles, size, lambda n, s=topic.slug: urls.topic(s, n),
-                           "topic.html", {"topic": topic}, f"topic {topic.slug}")
+                           "topic.html", {"topic": topic, "feed_url": urls.feed(topic.url)},
+                           f"topic {topic.slug}")
+    for digest in site.digests:
+        specs.append(PageSpec(digest.url, "digest.html",
+                              {"digest": digest, "feed_url": urls.feed(urls.digests())},
+                              f"digest {digest.key}", _newest(digest.articles)))
+    for year in site.archive:
+        specs.append(PageSpec(year.url, "archive_year.html", {"year": year},
+                              f"archive {year.year}", _newest(year.articles)))
+        for month in year.months:
+            specs.append(PageSpec(month.url, "archive_month.html", {"month": month},
+                                  f"archive {month.year}-{month.month:02d}", _newest(month.articles)))
     return specs
+
+
+def feed_files(site: Site, t, digest_title) -> list[Page]:
+    """Atom feeds: the whole site, each locality (rolled up), each topic, and the digests."""
+    urls, config = site.urls, site.config
+    feeds = [(urls.feed(), config.title, config.description, HOME_URL, site.articles)]
+    feeds += [(urls.feed(l.url), f"{l.heading} – {config.title}", l.description, l.url, l.articles)
+              for l in site.localities.values()]
+    feeds += [(urls.feed(t_.url), f"{t_.name} – {config.title}", t_.description, t_.url, t_.articles)
+              for t_ in site.topics]
+    pages = []
+    for feed_url, title, subtitle, page_url, articles in feeds:
+        entries = [_article_entry(site, a) for a in articles[:config.feed_size]]
+        pages.append(Page(feed_url, feeds_module.atom_feed(
+            feed_id=urls.absolute(page_url), title=title, subtitle=subtitle,
+            self_url=urls.absolute(feed_url), page_url=urls.absolute(page_url),
+            author=config.title, language=config.language, entries=entries), f"feed {feed_url}"))
+    digest_entries = [_digest_entry(site, d, t, digest_title) for d in site.digests[:config.feed_size]]
+    pages.append(Page(urls.feed(urls.digests()), feeds_module.atom_feed(
+        feed_id=urls.absolute(urls.digests()), title=f"{t('digests')} – {config.title}",
+        subtitle=config.description, self_url=urls.absolute(urls.feed(urls.digests())),
+        page_url=urls.absolute(urls.digests()), author=config.title, language=config.language,
+        entries=digest_entries), "digest feed"))
+    return pages
+
+
+def sitemap_files(site: Site, specs: list[PageSpec]) -> list[Page]:
+    urls = site.urls
+    entries = [(urls.absolute(spec.url), spec.lastmod) for spec in specs if spec.url != NOT_FOUND_URL]
+    return [Page(SITEMAP_URL, feeds_module.sitemap(entries), "sitemap"),
+            Page(ROBOTS_URL, feeds_module.robots_txt(urls.absolute(SITEMAP_URL)), "robots.txt")]
+
+
+def _article_entry(site: Site, article) -> feeds_module.Entry:
+    urls = site.urls
+    categories = tuple((l.slug, l.label) for l in article.localities) + \
+        tuple((t.slug, t.name) for t in article.topics)
+    return feeds_module.Entry(
+        id=feeds_module.tag_uri(site.config.base_url, article.date.date(), article.url),
+        title=article.title, url=urls.absolute(article.url), published=article.date,
+        updated=article.updated or article.date, author=article.author or site.config.title,
+        summary=article.summary, content_html=article.body_html, categories=categories)
+
+
+def _digest_entry(site: Site, digest, t, digest_title) -> feeds_module.Entry:
+    urls = site.urls
+    items = "".join(f'<li><a href="{escape(urls.absolute(a.url))}">{escape(a.title)}</a></li>'
+                    for a in digest.articles)
+    newest = _newest(digest.articles)
+    return feeds_module.Entry(
+        id=feeds_module.tag_uri(site.config.base_url, digest.start, digest.url),
+        title=digest_title(digest).unescape(),
+        url=urls.absolute(digest.url), published=newest, updated=newest, author=site.config.title,
+        summary=Markup(t("article_count", count=len(digest.articles))).unescape(),
+        content_html=f"<ul>{items}</ul>")
+
+
+def _newest(articles) -> dt.datetime | None:
+    return max((a.updated or a.date for a in articles), default=None)
 
 
 def _paginate(articles, size: int, url_of, template: str, context: dict, origin: str):
     count = max(1, math.ceil(len(articles) / size))
     page_urls = tuple(url_of(n) for n in range(1, count + 1))
     for number in range(1, count + 1):
-        paginator = Paginator(tuple(articles[(number - 1) * size:number * size]), number, count,
-                              len(articles), page_urls)
+        items = tuple(articles[(number - 1) * size:number * size])
+        paginator = Paginator(items, number, count, len(articles), page_urls)
         yield PageSpec(page_urls[number - 1], template, {**context, "paginator": paginator},
-                       origin if number == 1 else f"{origin}, page {number}")
+                       origin if number == 1 else f"{origin}, page {number}", _newest(items))
 
 
 def render_page(env: jinja2.Environment, spec: PageSpec, project_path: Path, problems) -> bytes | None:
@@ -169,6 +253,9 @@ def make_environment(site: Site, theme: Theme, project_path: Path, files) -> jin
     env.globals.update(site=site, config=site.config, t=helpers.t, url=helpers.url,
                        absolute_url=helpers.absolute_url, asset_url=helpers.asset_url,
                        format_date=helpers.format_date, format_number=helpers.format_number,
+                       date_range=helpers.date_range, digest_title=helpers.digest_title,
+                       month_name=helpers.month_name, share_links=helpers.share_links,
+                       article_json_ld=helpers.article_json_ld,
                        iso_date=lambda value: value.isoformat())
     env.filters.update(date=helpers.format_date, number=helpers.format_number)
     return env
@@ -219,6 +306,55 @@ class _Helpers:
 
     def format_number(self, value) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def date_range(self, start: dt.date, end: dt.date) -> str:
+        """"1–7/7/2024", "29/7–4/8/2024", "30/12/2024–5/1/2025" (patterns from the i18n file)."""
+        end_text = format_date(end, self.strings["format_range_full"], locale=self.locale)
+        if (start.year, start.month) == (end.year, end.month):
+            pattern = self.strings["format_range_day"]
+        elif start.year == end.year:
+            pattern = self.strings["format_range_day_month"]
+        else:
+            pattern = self.strings["format_range_full"]
+        return f"{format_date(start, pattern, locale=self.locale)}–{end_text}"
+
+    def month_name(self, year: int, month: int) -> str:
+        return format_date(dt.date(year, month, 1), self.strings["format_month"], locale=self.locale)
+
+    def digest_title(self, digest) -> Markup:
+        """"Bản tin tuần 27/2024 (1–7/7/2024)" or "Bản tin tháng 7/2024"."""
+        return self.t(f"digest_title_{digest.period}", number=str(digest.number),
+                      year=str(digest.year), range=self.date_range(digest.start, digest.end),
+                      month=self.month_name(digest.year, digest.number)
+                      if digest.period == "month" else "")
+
+    def article_json_ld(self, article) -> dict:
+        """schema.org NewsArticle data; the template serialises it with |tojson, which escapes
+        <, > and & so no value can close the script element."""
+        config, places = self.site.config, [{"@type": "Place", "name": l.label}
+                                             for l in article.localities]
+        image = [self.absolute_url(article.image_url)] if article.image_url else []
+        return {
+            "@context": "https://schema.org", "@type": "NewsArticle",
+            "headline": article.title, "description": article.summary,
+            "url": self.absolute_url(article), "mainEntityOfPage": self.absolute_url(article),
+            "datePublished": article.date.isoformat(),
+            "dateModified": (article.updated or article.date).isoformat(),
+            "inLanguage": config.language,
+            "author": {"@type": "Person", "name": article.author} if article.author else
+            {"@type": "Organization", "name": config.title},
+            "publisher": {"@type": "Organization", "name": config.title,
+                          "url": self.absolute_url("")},
+            **({"image": image} if image else {}),
+            "keywords": [topic.name for topic in article.topics],
+            "contentLocation": places, "spatialCoverage": places,
+        }
+
+    def share_links(self, article) -> list[tuple[str, str]]:
+        """(network name, share URL) for plain links: no script from the networks is loaded."""
+        target = quote(self.site.urls.absolute(article.url), safe="")
+        return [("Zalo", f"https://sp.zalo.me/share?url={target}"),
+                ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={target}")]
 
 
 def _template_frame(error: Exception, project_path: Path) -> tuple[str | None, int | None]:

@@ -10,11 +10,16 @@ from urllib.parse import quote, urljoin
 
 # Path words per site language: URLs stay ASCII and read naturally to the site's readers.
 _SECTIONS = {
-    "vi": {"article": "bai-viet", "locality": "dia-phuong", "topic": "chu-de", "page": "trang"},
-    "en": {"article": "articles", "locality": "localities", "topic": "topics", "page": "page"},
+    "vi": {"article": "bai-viet", "locality": "dia-phuong", "topic": "chu-de", "page": "trang",
+           "digest": "ban-tin", "week": "tuan", "month": "thang", "archive": "luu-tru"},
+    "en": {"article": "articles", "locality": "localities", "topic": "topics", "page": "page",
+           "digest": "digests", "week": "week", "month": "month", "archive": "archive"},
 }
 HOME_URL = ""
 NOT_FOUND_URL = "404.html"
+FEED_NAME = "atom.xml"
+SITEMAP_URL = "sitemap.xml"
+ROBOTS_URL = "robots.txt"
 ASSETS_PREFIX = "assets/"
 
 
@@ -43,6 +48,25 @@ class Urls:
 
     def topic(self, slug: str, page: int = 1) -> str:
         return self.paged(f"{self.section['topic']}/{slug}/", page)
+
+    def digests(self) -> str:
+        return f"{self.section['digest']}/"
+
+    def digest(self, year: int, period: str, number: int) -> str:
+        """ban-tin/2024-tuan-27/ for week 27, ban-tin/2024-thang-07/ for July."""
+        return f"{self.section['digest']}/{year}-{self.section[period]}-{number:02d}/"
+
+    def archive(self, year: int | None = None, month: int | None = None) -> str:
+        url = f"{self.section['archive']}/"
+        if year is not None:
+            url += f"{year}/"
+        if month is not None:
+            url += f"{month:02d}/"
+        return url
+
+    def feed(self, page_url: str = HOME_URL) -> str:
+        """The Atom feed that belongs with a page: atom.xml beside its index.html."""
+        return page_url + FEED_NAME
 
     def paged(self, first_url: str, page: int) -> str:
         """Page 1 of a list lives at its own URL, page n at .../trang/n/."""

@@ -1,0 +1,136 @@
+"""Periodic round-ups: weekly or monthly digests grouped by locality, and date archives."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .urls import Urls
+
+
+@dataclass(frozen=True)
+class DigestGroup:
+    """The articles of one locality in a digest; `locality` None holds those with none."""
+
+    locality: object  # a Locality, or None
+    depth: int  # 0 for a top-level locality
+    articles: tuple  # tagged with this very locality (not rolled up), newest first
+
+
+@dataclass(eq=False)
+class Digest:
+    """One period's round-up. Built by this module and not changed after."""
+
+    period: str  # "week" or "month"
+    year: int  # ISO year for weeks
+    number: int  # ISO week, or month
+    start: dt.date
+    end: dt.date  # inclusive
+    url: str
+    articles: tuple  # newest first
+    groups: tuple[DigestGroup, ...] = ()
+    older: Digest | None = field(default=None, repr=False)
+    newer: Digest | None = field(default=None, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-W{self.number:02d}" if self.period == "week" else \
+            f"{self.year}-{self.number:02d}"
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    year: int
+    month: int
+    url: str
+    articles: tuple
+
+
+@dataclass(frozen=True)
+class ArchiveYear:
+    year: int
+    url: str
+    months: tuple[ArchiveMonth, ...]  # newest first
+    articles: tuple
+
+
+def period_of(date: dt.datetime, period: str) -> tuple[int, int]:
+    """(year, number) of the week or month holding `date`, a datetime in the site's timezone."""
+    if period == "week":
+        iso = date.date().isocalendar()
+        return iso.year, iso.week
+    return date.year, date.month
+
+
+def build_digests(articles, localities: dict, period: str, urls: Urls) -> tuple[Digest, ...]:
+    """One digest per period with articles, newest first, linked to their neighbours."""
+    by_period: dict[tuple[int, int], list] = {}
+    for article in articles:  # newest first already
+        by_period.setdefault(period_of(article.date, period), []).append(article)
+    order = _tree_order(localities)
+    digests = []
+    for (year, number), period_articles in sorted(by_period.items(), reverse=True):
+        start, end = _bounds(year, number, period)
+        digests.append(Digest(period, year, number, start, end, urls.digest(year, period, number),
+                              tuple(period_articles), _groups(period_articles, order)))
+    for newer, older in zip(digests, digests[1:]):
+        newer.older, older.newer = older, newer
+    return tuple(digests)
+
+
+def build_archive(articles, urls: Urls) -> tuple[ArchiveYear, ...]:
+    """Years, newest first, each with its months, newest first."""
+    years: dict[int, dict[int, list]] = {}
+    for article in articles:
+        years.setdefault(article.date.year, {}).setdefault(article.date.month, []).append(article)
+    result = []
+    for year in sorted(years, reverse=True):
+        months = tuple(ArchiveMonth(year, month, urls.archive(year, month), tuple(items))
+                       for month, items in sorted(years[year].items(), reverse=True))
+        result.append(ArchiveYear(year, urls.archive(year), months,
+                                  tuple(a for m in months for a in m.articles)))
+    return tuple(result)
+
+
+def _bounds(year: int, number: int, period: str) -> tuple[dt.date, dt.date]:
+    if period == "week":
+        start = dt.date.fromisocalendar(year, number, 1)
+        return start, start + dt.timedelta(days=6)
+    start = dt.date(year, number, 1)
+    following = dt.date(year + (number == 12), number % 12 + 1, 1)
+    return start, following - dt.timedelta(days=1)
+
+
+def _tree_order(localities: dict) -> list[tuple[object, int]]:
+    """Every locality with its depth, parents before children, each level in Vietnamese order."""
+    order = []
+
+    def visit(locality, depth):
+        order.append((locality, depth))
+        for child in locality.children:
+            visit(child, depth + 1)
+
+    for locality in localities.values():
+        if locality.parent is None:
+            visit(locality, 0)
+    return order
+
+
+def _groups(articles, order) -> tuple[DigestGroup, ...]:
+    """Groups in tree order; an article under each of its localities; the ancestors of a
+    group with articles are kept as (empty) headings so the hierarchy stays readable."""
+    direct: dict[str, list] = {}
+    unplaced, shown = [], set()
+    for article in articles:
+        for locality in article.localities:
+            direct.setdefault(locality.slug, []).append(article)
+            node = locality
+            while node is not None:
+                shown.add(node.slug)
+                node = node.parent
+        if not article.localities:
+            unplaced.append(article)
+    groups = [DigestGroup(locality, depth, tuple(direct.get(locality.slug, ())))
+              for locality, depth in order if locality.slug in shown]
+    if unplaced:
+        groups.append(DigestGroup(None, 0, tuple(unplaced)))
+    return tuple(groups)
