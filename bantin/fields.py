@@ -5,7 +5,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from .problems import Problem, did_you_mean
-from .yamlfile import YamlDocument
+from .yamlfile import INVALID, YamlDocument
 
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list",
                dict: "a mapping of keys to values"}
@@ -39,6 +39,8 @@ class FieldReader:
                              f"add a line `{name}: …`")
             return default
         value = mapping[name]
+        if value is INVALID:
+            return default
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
             self.problem(key, f"'{_dotted(key)}' must be {_TYPE_NAMES[kind]}, "
                               f"not {_describe(value)}")
@@ -46,24 +48,24 @@ class FieldReader:
         return value
 
     def text(self, mapping: dict, key: tuple, required: bool = False, default: str = "") -> str:
-        """A non-empty string; numbers and dates written without quotes are taken as written."""
-        name = key[-1]
-        value = mapping.get(name)
+        """A string; numbers and dates written without quotes are taken as written."""
+        value = mapping.get(key[-1])
         if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
             return str(value)
         value = self.value(mapping, key, str, required, default)
-        if isinstance(value, str):
-            value = value.strip()
-            if not value and required:
-                self.problem(key, f"'{_dotted(key)}' is empty")
-                return default
+        if value is default:
+            return default
+        value = value.strip()
+        if not value and required:
+            self.problem(key, f"'{_dotted(key)}' is empty")
+            return default
         return value
 
     def text_list(self, mapping: dict, key: tuple) -> list[tuple[str, int | None]]:
         """A list of strings (a single string is taken as a list of one), each with its line."""
         name = key[-1]
         value = mapping.get(name)
-        if value is None:
+        if value is None or value is INVALID:
             return []
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             return [(str(value).strip(), self.document.line(*key))]
@@ -72,6 +74,8 @@ class FieldReader:
             return []
         items = []
         for index, item in enumerate(value):
+            if item is INVALID:
+                continue
             if isinstance(item, (str, int)) and not isinstance(item, bool) and str(item).strip():
                 items.append((str(item).strip(), self.document.line(*key, index)))
             else:

@@ -10,6 +10,7 @@ from .content import SourceFile
 from .fields import FieldReader, is_http_url
 from .localities import LocalityIndex
 from .problems import Problem
+from .yamlfile import INVALID
 from .text import has_control_characters, is_reserved_name, slugify, strip_control_characters
 
 FRONT_MATTER_KEYS = {"title", "date", "updated", "localities", "locality", "topics", "summary",
@@ -94,13 +95,22 @@ def validate_article(source: SourceFile, config: SiteConfig, index: LocalityInde
             problems.append(Problem(source.shown_path, line, match.message, match.hint))
         elif match.slug not in locality_slugs:  # the same place by name, slug and alias: once
             locality_slugs.append(match.slug)
-    topic_names = _unique([value for value, _ in reader.text_list(data, ("topics",))])
+    topic_names = []
+    for value, line in reader.text_list(data, ("topics",)):
+        if not slugify(value):
+            problems.append(Problem(source.shown_path, line, f"topic '{value}' has no letters or "
+                                    "digits to make a URL from", "write the topic as a word"))
+        else:
+            topic_names.append(value)
+    topic_names = _unique(topic_names)
     slug = _read_slug(reader, data, source, title)
     is_draft = reader.value(data, ("draft",), bool, default=False)
-    body = source.body
-    if has_control_characters(body):
-        body = strip_control_characters(body)
-    if any(p.is_error for p in problems) or date is None:
+    summary = reader.text(data, ("summary",))
+    author = reader.text(data, ("author",))
+    article_source = _read_source(reader, data)
+    image = _read_image(reader, data)
+    extra = reader.value(data, ("extra",), dict, default={})
+    if any(p.is_error for p in problems) or date is None:  # a None date was reported already
         return None, problems
     return Article(
         source_path=source.shown_path,
@@ -109,17 +119,17 @@ def validate_article(source: SourceFile, config: SiteConfig, index: LocalityInde
         title=strip_control_characters(title),
         date=date[0],
         has_time=date[1],
-        body=body,
+        body=strip_control_characters(source.body),
         body_line=source.body_line,
         updated=updated[0] if updated else None,
         locality_slugs=tuple(locality_slugs),
         topic_names=tuple(topic_names),
-        summary=strip_control_characters(reader.text(data, ("summary",))),
-        author=strip_control_characters(reader.text(data, ("author",))),
-        source=_read_source(reader, data),
-        image=_read_image(reader, data),
+        summary=strip_control_characters(summary),
+        author=strip_control_characters(author),
+        source=article_source,
+        image=image,
         is_draft=is_draft,
-        extra=reader.value(data, ("extra",), dict, default={}),
+        extra=extra,
     ), problems
 
 
@@ -147,6 +157,8 @@ def _read_date(reader: FieldReader, data: dict, key: tuple, config: SiteConfig, 
             reader.problem((), f"missing required field '{name}'", f"add a line `{name}: 2024-07-05`")
         return None
     value = data[name]
+    if value is INVALID:
+        return None
     parsed = parse_date(value, config.tzinfo) if not isinstance(value, bool) else None
     if parsed is None:
         reader.problem(key, f"'{name}' is not a date: {value!r}", _DATE_HINT)
@@ -170,10 +182,11 @@ def _read_slug(reader: FieldReader, data: dict, source: SourceFile, title: str) 
 
 
 def _read_source(reader: FieldReader, data: dict) -> Source | None:
+    if isinstance(data.get("source"), str):  # `source: Kinhtedothi` is fine
+        name = reader.text(data, ("source",))
+        return Source(strip_control_characters(name)) if name else None
     value = reader.value(data, ("source",), dict)
     if value is None:
-        if isinstance(data.get("source"), str):  # `source: Kinhtedothi` is fine
-            return Source(strip_control_characters(data["source"].strip()))
         return None
     reader.check_keys(value, ("source",), _SOURCE_KEYS, "'source'")
     return Source(reader.text(value, ("source", "name"), required=True),

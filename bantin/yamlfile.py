@@ -16,6 +16,16 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 Key = tuple  # a path into the document: ("localities", 2, "name")
 
 
+class _Invalid:
+    """Stands for a value that could not be read; its problem is already reported."""
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+INVALID = _Invalid()
+
+
 @dataclass
 class YamlDocument:
     """A parsed YAML mapping with the 1-based line of every key and list item."""
@@ -107,7 +117,7 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
         problems.append(Problem(path, node.start_mark.line + 1 + line_offset,
                                 f"{what} uses the YAML tag {node.tag!r}",
                                 "YAML tags (!something) are not allowed; remove the tag"))
-        value = None
+        value = INVALID
     elif isinstance(node, yaml.MappingNode):
         value = {}
         for key_node, value_node in node.value:
@@ -137,7 +147,7 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
             field = ".".join(str(k) for k in key)
             reason = getattr(error, "problem", None) or str(error)
             problems.append(Problem(path, line, f"'{field}': cannot read {node.value!r}: {reason}"))
-            value = None
+            value = INVALID
     if not key:
         document.data = value
     return value
