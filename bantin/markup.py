@@ -1,6 +1,7 @@
 """Markdown → safe HTML for one article: a pure function of the text and the link table."""
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import xml.etree.ElementTree as etree
@@ -30,6 +31,7 @@ _ATTRIBUTES = {"*": {"id", "title", "lang", "dir"}, "a": {"href"},
                "abbr": {"title"}, "code": {"class"}, "div": {"class"}, "sup": {"class"},
                "li": {"class"}}
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_PLACEHOLDER = re.compile("\x02wzxhzdk:\\d+\x03")
 
 Rewrite = Callable[[str, str], str | None]  # (tag, url) → final URL, or None to leave it as is
 
@@ -48,26 +50,45 @@ class MarkupError(Exception):
 
 
 def render_markdown(text: str, rewrite: Rewrite, policy: HtmlPolicy = HtmlPolicy()) -> Markup:
-    """Convert Markdown to HTML, rewriting links to content files, and sanitise the result.
+    """Convert one text; a build converts many with one MarkdownRenderer instead."""
+    return MarkdownRenderer(policy).render(text, rewrite)
 
-    Raises MarkupError for Markdown nested too deeply or too slow to convert.
+
+class MarkdownRenderer:
+    """Converts Markdown to sanitised HTML; set up once, used for every article of a build.
+
+    The result of `render` depends only on the text, the link rewriting and the policy, so it
+    can be cached by their hash and run in other processes.
     """
-    collector = _Collector(rewrite)
-    converter = markdown.Markdown(
-        extensions=[*_EXTENSIONS, _CollectorExtension(collector)],
-        extension_configs={"toc": {"slugify": lambda value, separator: slugify(value)}},
-        output_format="html",
-    )
-    try:
-        with _time_limit(TIME_LIMIT):
-            html = converter.convert(text)
-    except RecursionError:
-        raise MarkupError("the Markdown is nested too deeply (lists or quotes inside each other)") \
-            from None
-    tags, attributes = _allowed(policy)
-    html = nh3.clean(html, tags=tags, attributes=attributes, url_schemes=_URL_SCHEMES,
-                     link_rel=None, filter_style_properties={"text-align"})
-    return Markup(html, collector.first_paragraph, tuple(collector.images))
+
+    def __init__(self, policy: HtmlPolicy = HtmlPolicy()):
+        self._extension = _CollectorExtension()
+        self._converter = markdown.Markdown(
+            extensions=[*_EXTENSIONS, self._extension],
+            extension_configs={"toc": {"slugify": lambda value, separator: slugify(value)}},
+            output_format="html",
+        )
+        tags, attributes = _allowed(policy)
+        self._cleaner = nh3.Cleaner(tags=tags, attributes=attributes, url_schemes=_URL_SCHEMES,
+                                    link_rel=None, filter_style_properties={"text-align"})
+
+    def render(self, text: str, rewrite: Rewrite) -> Markup:
+        """Convert Markdown to HTML, rewriting links to content files, and sanitise the result.
+
+        Raises MarkupError for Markdown nested too deeply or too slow to convert.
+        """
+        collector = _Collector(rewrite)
+        self._extension.collector = collector
+        self._converter.reset()
+        try:
+            with _time_limit(TIME_LIMIT):
+                html = self._converter.convert(text)
+        except RecursionError:
+            raise MarkupError("the Markdown is nested too deeply (lists or quotes inside each "
+                              "other)") from None
+        finally:
+            self._extension.collector = None
+        return Markup(self._cleaner.clean(html), collector.first_paragraph, tuple(collector.images))
 
 
 def _allowed(policy: HtmlPolicy) -> tuple[set, dict]:
@@ -121,14 +142,17 @@ class _Collector:
 
 
 class _Rewriter(Treeprocessor):
-    def __init__(self, md, collector: _Collector):
+    def __init__(self, md, extension: _CollectorExtension):
         super().__init__(md)
-        self.collector = collector
+        self.extension = extension
 
     def run(self, root: etree.Element):
+        self.collector = self.extension.collector
         for element in root.iter():
             if element.tag == "p" and not self.collector.first_paragraph:
-                self.collector.first_paragraph = " ".join("".join(element.itertext()).split())
+                # Raw HTML is stashed behind placeholders at this stage: leave it out.
+                text = _PLACEHOLDER.sub("", "".join(element.itertext()))
+                self.collector.first_paragraph = " ".join(text.split())
             attribute = {"a": "href", "img": "src"}.get(element.tag)
             if attribute and element.get(attribute):
                 if element.tag == "img":
@@ -139,10 +163,12 @@ class _Rewriter(Treeprocessor):
 
 
 class _CollectorExtension(Extension):
-    def __init__(self, collector: _Collector):
+    """Hooks the link rewriter in; `collector` is set for the duration of one conversion."""
+
+    def __init__(self):
         super().__init__()
-        self.collector = collector
+        self.collector: _Collector | None = None
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
         # After inline patterns (priority 20) so links exist, before the prettifier.
-        md.treeprocessors.register(_Rewriter(md, self.collector), "bantin_links", 15)
+        md.treeprocessors.register(_Rewriter(md, self), "bantin_links", 15)

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from .config import SiteConfig
 from .content import Content
 from .digests import ArchiveYear, Digest, build_archive, build_digests
-from .markup import Markup, MarkupError, render_markdown, shorten
+from .markup import Markup, MarkdownRenderer, MarkupError, shorten
 from .problems import WARNING, Problem
 from .text import fold, slugify, sort_key
 from .urls import Urls
@@ -107,10 +107,11 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
     localities = _build_localities(config, parents, urls)
     topics = _build_topics(config, published, urls)
     topic_forms = _topic_forms(topics)
+    renderer = MarkdownRenderer(config.html)
     final = []
     for article in published:
         article = _with_html(article, urls, article_urls, file_urls, hidden_paths, problems,
-                             config.html)
+                             renderer)
         article = replace(article,
                           localities=tuple(localities[s] for s in article.locality_slugs),
                           topics=tuple(topics[s] for s in _topic_slugs(article, topic_forms)))
@@ -200,7 +201,7 @@ def _content_file_urls(content: Content, articles, article_urls) -> dict:
 
 
 def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_paths, problems,
-               html_policy):
+               renderer: MarkdownRenderer):
     folder = posixpath.dirname(article.rel_path)
 
     def rewrite(tag: str, target: str) -> str | None:
@@ -227,7 +228,7 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
         return urls.link(site_url) + (f"#{fragment}" if fragment else "")
 
     try:
-        markup = render_markdown(article.body, rewrite, html_policy)
+        markup = renderer.render(article.body, rewrite)
     except MarkupError as error:
         problems.append(Problem(article.source_path, article.body_line, str(error),
                                 "simplify the Markdown of this article"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # worth knowing, never a mistake: a declared locality no article uses (`check`)
 
 
 @dataclass(frozen=True, order=True)
@@ -27,7 +28,7 @@ class Problem:
         where = self.path or "."
         if self.line is not None:
             where += f":{self.line}"
-        text = f"{where}: {'' if self.is_error else 'warning: '}{self.message}"
+        text = f"{where}: {'' if self.is_error else self.severity + ': '}{self.message}"
         return f"{text} — {self.hint}" if self.hint else text
 
     def sort_key(self) -> tuple:

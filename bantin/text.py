@@ -1,6 +1,7 @@
 """Vietnamese-aware text handling: NFC, folding for matching, slugs and alphabetical order."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -32,6 +33,7 @@ def loose_key(text: str) -> str:
     return " ".join(nfc(text).casefold().split())
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and called for every name many times a build
 def slugify(text: str) -> str:
     """A URL slug: ASCII, lower case, hyphens (Đà Nẵng → da-nang)."""
     return _slugify(nfc(text).replace("đ", "d").replace("Đ", "D"))
