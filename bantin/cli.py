@@ -18,7 +18,12 @@ articles in content/, the settings in site.yaml and a theme in themes/."""
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in _COMMANDS + ("-h", "--help", "--version"):
+    if argv and argv[0] in ("-h", "--help"):
+        # The default command's options belong in the first help a newcomer reads.
+        print(parser.format_help())
+        print(_build_parser(parser).format_help())
+        return 0
+    if not argv or argv[0] not in _COMMANDS + ("--version",):
         argv = ["build", *argv]  # `build` is the default command
     args = parser.parse_args(argv)
     try:
@@ -48,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _build_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return commands.choices["build"]
+
+
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", metavar="DIR", default=".",
                         help="the project folder holding site.yaml (default: current folder)")
@@ -73,7 +83,8 @@ def _run_build(args) -> int:
     site = result.site
     excluded = f", {site.excluded_count} drafts or future articles left out" \
         if site.excluded_count else ""
-    print(f"Built {len(site.articles)} articles into {len(result.pages)} pages "
+    articles = len(site.articles)
+    print(f"Built {articles} article{'s' * (articles != 1)} into {len(result.pages)} pages "
           f"({result.files_written} files) in {site.config.output_dir}/ "
           f"in {time.perf_counter() - started:.2f} s{excluded}.")
     return 0

@@ -46,6 +46,7 @@ _FORMAT_BY_MIME = MappingProxyType({mime: name for name, (_, mime) in _OUTPUT.it
 # JPEGs many cameras write; its first picture is the photo.
 _RESIZED_AS = MappingProxyType({"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP",
                                 "GIF": "PNG"})
+_OPENED = ("JPEG", "PNG", "WEBP", "GIF")  # Pillow's JPEG opener also returns MPO
 _ANIMATABLE = ("GIF", "PNG", "WEBP")  # an animation is published as it is
 _ENCODER_OPTIONS = MappingProxyType({
     "JPEG": MappingProxyType({"quality": 82, "progressive": True, "optimize": True}),
@@ -98,9 +99,10 @@ class _Facts:
 def process_image(source_path: Path, cache_dir: Path) -> ImageInfo | None:
     """The image's size and resized variants, made in (or found in) cache_dir; None if unreadable.
 
-    An SVG counts as unreadable when it declares entities or has neither a usable
-    width/height nor a viewBox; a raster image when Pillow cannot decode all of it, or when it
-    has more pixels than `PIL.Image.MAX_IMAGE_PIXELS` (a decompression bomb).
+    An SVG counts as unreadable when it is not UTF-8, declares entities (any DOCTYPE with an
+    internal subset), or has neither a usable width/height nor a viewBox; a raster image when
+    Pillow cannot decode all of it as JPEG, PNG, WebP or GIF, or when it has more pixels than
+    `PIL.Image.MAX_IMAGE_PIXELS` (a decompression bomb).
     """
     try:
         data = source_path.read_bytes()
@@ -205,7 +207,7 @@ def _decode(data: bytes) -> tuple[Image.Image, bytes | None, _Facts] | None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             # Only these formats: Pillow's other plugins are needless attack surface (EPS even
             # runs Ghostscript).
-            image = Image.open(io.BytesIO(data), formats=tuple(_RESIZED_AS))
+            image = Image.open(io.BytesIO(data), formats=_OPENED)
             is_animated = image.format in _ANIMATABLE and getattr(image, "is_animated", False)
             image.load()  # decodes the whole (first) picture: a truncated file fails here
             if is_animated:
@@ -229,11 +231,12 @@ def _encodable(image: Image.Image) -> Image.Image:
     mode = image.mode
     if mode in ("RGBA", "LA") or (mode in ("RGB", "L") and "transparency" not in image.info):
         return image
-    if mode.startswith("I;16"):  # 16-bit grey PNG: scale to 8 bits rather than clip
+    if mode == "I" or mode.startswith("I;16"):  # a 16-bit grey PNG: scale to 8 bits, not clip
         return image.convert("I").point(lambda value: value / 257).convert("L")
-    if mode in ("1", "I", "F"):
+    if mode in ("1", "F"):
         return image.convert("L")
-    return image.convert("RGBA" if image.has_transparency_data else "RGB")
+    has_alpha = mode in ("RGBa", "La", "PA") or "transparency" in image.info
+    return image.convert("RGBA" if has_alpha else "RGB")
 
 
 def _make_variants(image: Image.Image, icc_profile: bytes | None, variants) -> None:

@@ -245,11 +245,11 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
         if rel in file_urls:
             image_url = file_urls[rel][0]
         else:
-            problems.append(Problem(article.source_path, None,
+            problems.append(Problem(article.source_path, image.line,
                                     f"'image.src': file '{image.src}' not found",
                                     "put the image beside the article and give its file name"))
         if not image.alt:
-            problems.append(Problem(article.source_path, None, "'image' has no 'alt' text",
+            problems.append(Problem(article.source_path, image.line, "'image' has no 'alt' text",
                                     "add `alt:` describing the image for readers who cannot see it",
                                     WARNING))
     return replace(article, summary=article.summary or shorten(markup.first_paragraph),

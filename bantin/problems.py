@@ -39,8 +39,8 @@ class BuildError(Exception):
     """Raised by a stage whose problems make going on pointless; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(p.format() for p in problems))
         self.problems = sorted(problems, key=Problem.sort_key)
+        super().__init__("\n".join(p.format() for p in self.problems))
 
 
 def display_path(path: Path, root: Path) -> str:

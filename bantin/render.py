@@ -212,9 +212,10 @@ def render_page(env: jinja2.Environment, spec: PageSpec, project_path: Path, pro
         return None
     except Exception as error:  # noqa: BLE001 - any mistake in a template is the theme's, not ours
         path, line = _template_frame(error, project_path)
+        detail = error.args[0] if isinstance(error, KeyError) and error.args else error
         problems.append(Problem(path or spec.template, line,
                                 f"error while rendering {spec.origin} ({spec.url or 'home'}): "
-                                f"{type(error).__name__}: {error}"))
+                                f"{type(error).__name__}: {detail}"))
         return None
     return html.encode("utf-8")
 

@@ -70,7 +70,7 @@ def sort_key(text: str) -> tuple:
             letters.append((2, ord(lower)))
         tones.append(0)
         cases.append(0 if char == lower else 1)
-    return (tuple(letters), tuple(tones), tuple(cases), text)
+    return (tuple(letters), tuple(tones), tuple(cases), nfc(text))
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -4,12 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import BuildError, Problem
+from .problems import BuildError, Problem, did_you_mean
 from .textfile import read_text_file
 from .yamlfile import parse_yaml_mapping
 
 THEMES_DIR = "themes"
 _THEME_KEYS = {"parent", "name", "description"}
+# UI strings the engine itself uses (feed titles, digest titles, dates); templates use more.
+REQUIRED_STRINGS = ("article_count", "digests", "digest_title_week", "digest_title_month",
+                    "format_range_day", "format_range_day_month", "format_range_full", "format_month")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,8 @@ def load_theme(project_path: Path, name: str, language: str) -> Theme:
             available = sorted(p.name for p in themes_path.iterdir() if (p / "templates").is_dir()) \
                 if themes_path.is_dir() else []
             hint = f"themes here: {', '.join(available)}" if available else "set `theme:` in site.yaml"
-            problems.append(Problem("site.yaml" if not chain else f"{chain[-1][1].name}/theme.yaml",
+            problems.append(Problem("site.yaml" if not chain else
+                                    f"{THEMES_DIR}/{chain[-1][0]}/theme.yaml",
                                     None, f"theme '{name}' not found (no {shown}/templates/)", hint))
             break
         if any(existing == name for existing, _ in chain):
@@ -54,6 +58,11 @@ def load_theme(project_path: Path, name: str, language: str) -> Theme:
     strings: dict = {}
     for theme_name, folder in reversed(chain):
         strings.update(_read_strings(folder, f"{THEMES_DIR}/{theme_name}", language, problems))
+    missing = [key for key in REQUIRED_STRINGS if key not in strings]
+    if missing and not problems:
+        problems.append(Problem(f"{THEMES_DIR}/{chain[0][0]}/i18n/{language}.yaml", None,
+                                f"the theme has no UI string for {', '.join(missing)}",
+                                "the engine uses these for feeds, digests and dates; add them"))
     if problems:
         raise BuildError(problems)
     return Theme(chain[0][0], tuple(chain), strings)
@@ -68,7 +77,8 @@ def _parent_of(folder: Path, shown: str, problems: list[Problem]) -> str:
         return ""
     for key in document.data:
         if key not in _THEME_KEYS:
-            problems.append(Problem(f"{shown}/theme.yaml", document.line(key), f"unknown key '{key}'"))
+            problems.append(Problem(f"{shown}/theme.yaml", document.line(key), f"unknown key '{key}'",
+                                    did_you_mean(str(key), _THEME_KEYS)))
     parent = document.data.get("parent") or ""
     return parent if isinstance(parent, str) else ""
 

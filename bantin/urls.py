@@ -77,10 +77,10 @@ class Urls:
 
     def link(self, site_url: str) -> str:
         """A site URL as a link from any page: the base path plus the percent-encoded URL."""
-        return self.base_path + quote(site_url, safe="/#?=&%~+@!$,;:")
+        return self.base_path + quote(site_url, safe="/#?=&~+@!$,;:")
 
     def absolute(self, site_url: str) -> str:
-        return urljoin(self.base_url, quote(site_url, safe="/#?=&%~+@!$,;:"))
+        return urljoin(self.base_url, quote(site_url, safe="/#?=&~+@!$,;:"))
 
 
 def output_file(site_url: str) -> PurePosixPath:

@@ -34,6 +34,7 @@ class Image:
     src: str  # as written: a path relative to the article file, or from content/ when it starts with /
     alt: str = ""
     credit: str = ""
+    line: int | None = None  # of `image:` in the front matter
 
 
 @dataclass(frozen=True)
@@ -210,8 +211,8 @@ def _read_image(reader: FieldReader, data: dict) -> Image | None:
         reader.problem(key + ("src",), f"'image.src' must be a file in content/, not {src!r}",
                        "put the image beside the article and give its file name")
         src = ""
-    return Image(src, reader.text(value, key + ("alt",)), reader.text(value, key + ("credit",))) \
-        if src else None
+    return Image(src, reader.text(value, key + ("alt",)), reader.text(value, key + ("credit",)),
+                 reader.document.line(*key)) if src else None
 
 
 def is_local_path(target: str) -> bool:

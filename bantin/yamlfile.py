@@ -13,6 +13,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+                ("str", "int", "float", "bool", "null", "timestamp")}
 Key = tuple  # a path into the document: ("localities", 2, "name")
 
 
@@ -54,7 +56,7 @@ def parse_yaml_mapping(text: str, path: str, line_offset: int = 0, what: str = "
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as error:
-            return None, [_syntax_problem(error, path, line_offset)]
+            return None, [_syntax_problem(error, text, path, line_offset)]
         except yaml.reader.ReaderError as error:  # a control character, most often pasted
             line = text.count("\n", 0, max(error.position, 0)) + 1 + line_offset
             return None, [Problem(path, line, f"{what} holds the control character "
@@ -80,12 +82,14 @@ def parse_yaml_mapping(text: str, path: str, line_offset: int = 0, what: str = "
         loader.dispose()
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, path: str, line_offset: int) -> Problem:
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str, line_offset: int) -> Problem:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 + line_offset if mark else None
     message = error.problem or "invalid YAML"
     hint = "check the indentation and quote values that contain ': ' or start with a special character"
-    if "'\\t'" in message or "\\t" in message:
+    lines = text.split("\n")
+    near = lines[max(mark.line - 1, 0):mark.line + 1] if mark else []
+    if "\\t" in message or any("\t" in text_line for text_line in near):
         hint = "YAML does not allow tabs for indentation; use spaces"
     elif error.context:
         message = f"{error.context}, {message}"
@@ -95,19 +99,20 @@ def _syntax_problem(error: yaml.MarkedYAMLError, path: str, line_offset: int) ->
 
 
 def _find_alias(root) -> int | None:
-    """Line of the first node reached twice (only aliases make the graph share nodes)."""
+    """Line of the first reference, in document order, to a node already seen: only aliases
+    make the graph share nodes. The line is that of the key or list holding the alias."""
     seen: set[int] = set()
-    stack = [root]
+    stack = [(root, root.start_mark.line)]
     while stack:
-        node = stack.pop()
+        node, line = stack.pop()
         if id(node) in seen:
-            return node.start_mark.line
+            return line
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                stack += [key_node, value_node]
+            for key_node, value_node in reversed(node.value):
+                stack += [(value_node, key_node.start_mark.line), (key_node, key_node.start_mark.line)]
         elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
+            stack += [(item, node.start_mark.line) for item in reversed(node.value)]
     return None
 
 
@@ -139,6 +144,11 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
             document.lines[key + (index,)] = item_node.start_mark.line + 1 + line_offset
             value.append(_walk(loader, item_node, key + (index,), document, problems, path,
                                line_offset, what))
+    elif node.tag not in _SCALAR_TAGS:
+        problems.append(Problem(path, node.start_mark.line + 1 + line_offset,
+                                f"{what} uses the YAML tag {node.tag!r}",
+                                "YAML tags (!something) are not allowed; remove the tag"))
+        value = INVALID
     else:
         try:
             value = loader.construct_object(node, deep=True)

@@ -1,0 +1,247 @@
+"""Stage 1: site.yaml → SiteConfig, with defaults, and every mistake reported on its line."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from bantin.config import HtmlPolicy, LocalityConfig, SiteConfig, TopicConfig, load_config
+from bantin.problems import BuildError
+
+from conftest import MINIMAL_SITE_YAML, write_files
+
+BASIC = "title: Bản tin\nbase_url: https://example.org/\n"
+
+
+def _load(tmp_path, site_yaml: str, **kwargs) -> SiteConfig:
+    write_files(tmp_path, {"site.yaml": site_yaml})
+    return load_config(tmp_path, **kwargs)
+
+
+def _problems(tmp_path, site_yaml: str, **kwargs) -> list[str]:
+    with pytest.raises(BuildError) as caught:
+        _load(tmp_path, site_yaml, **kwargs)
+    return [p.format() for p in caught.value.problems]
+
+
+def test_defaults(tmp_path):
+    config = _load(tmp_path, BASIC)
+
+    assert config == SiteConfig(project_path=tmp_path, title="Bản tin", base_url="https://example.org/")
+    assert (config.description, config.language, config.timezone, config.theme, config.output_dir,
+            config.page_size, config.localities, config.topics, config.extra) == \
+        ("", "vi", "Asia/Ho_Chi_Minh", "default", "_site", 10, (), (), {})
+    assert config.base_path == "/"
+    assert config.output_path == (tmp_path / "_site").resolve()
+    assert str(config.tzinfo) == "Asia/Ho_Chi_Minh"
+
+
+def test_every_key(tmp_path):
+    config = _load(tmp_path, """\
+        title: Bản tin Dân vận
+        description: Tin ngắn
+        base_url: https://user.github.io/repo
+        language: en
+        timezone: Europe/London
+        theme: default
+        output_dir: public
+        page_size: 3
+        extra:
+          contact: ban@example.org
+        """)
+
+    assert (config.title, config.description, config.base_url, config.base_path, config.language,
+            config.timezone, config.output_dir, config.page_size, config.extra) == \
+        ("Bản tin Dân vận", "Tin ngắn", "https://user.github.io/repo/", "/repo/", "en",
+         "Europe/London", "public", 3, {"contact": "ban@example.org"})
+
+
+def test_site_yaml_not_found(tmp_path):
+    with pytest.raises(BuildError) as caught:
+        load_config(tmp_path)
+
+    assert [p.format() for p in caught.value.problems] == [
+        f"site.yaml: site.yaml not found — create it in {tmp_path} (see README.md)"]
+
+
+def test_every_required_key_missing(tmp_path):
+    assert _problems(tmp_path, "description: x\n") == [
+        "site.yaml: missing required field 'base_url' — add a line `base_url: …`",
+        "site.yaml: missing required field 'title' — add a line `title: …`"]
+
+
+def test_empty_site_yaml(tmp_path):
+    assert _problems(tmp_path, "") == [
+        "site.yaml: missing required field 'base_url' — add a line `base_url: …`",
+        "site.yaml: missing required field 'title' — add a line `title: …`",
+        "site.yaml: site.yaml is empty — give at least `title:` and `base_url:`"]
+
+
+def test_unknown_key_with_did_you_mean(tmp_path):
+    assert _problems(tmp_path, "title: T\ntitel: T\nbase_url: https://example.org/\n") == [
+        "site.yaml:2: unknown key 'titel' in site.yaml — did you mean 'title'?"]
+
+
+def test_site_yaml_that_is_a_list(tmp_path):
+    assert _problems(tmp_path, "- title: T\n") == [
+        "site.yaml:1: site.yaml must be a mapping of keys to values, found a list — "
+        "write one `key: value` per line"]
+
+
+def test_site_yaml_not_utf8(tmp_path):
+    write_files(tmp_path, {"site.yaml": "title: Hà Đông\n".encode("cp1258")})
+
+    with pytest.raises(BuildError) as caught:
+        load_config(tmp_path)
+
+    assert [p.format() for p in caught.value.problems] == [
+        "site.yaml:1: the file is not UTF-8 (byte 0xe0 cannot be read; it may be Windows-1258 or "
+        "Latin-1) — save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)"]
+
+
+@pytest.mark.parametrize("value", ["example.org", "ftp://example.org/", "https://"])
+def test_bad_base_url(tmp_path, value):
+    assert _problems(tmp_path, f"title: T\nbase_url: {value}\n") == [
+        f"site.yaml:2: 'base_url' must be an http:// or https:// URL, not {value!r} — "
+        "for example https://user.github.io/repo/"]
+
+
+def test_bad_timezone(tmp_path):
+    assert _problems(tmp_path, BASIC + "timezone: Asia/Hanoi\n") == [
+        "site.yaml:3: unknown timezone 'Asia/Hanoi' — for example Asia/Ho_Chi_Minh"]
+
+
+def test_bad_language(tmp_path):
+    assert _problems(tmp_path, BASIC + "language: fr\n") == [
+        "site.yaml:3: 'language' must be one of vi, en, not 'fr'"]
+
+
+def test_page_size_zero(tmp_path):
+    assert _problems(tmp_path, BASIC + "page_size: 0\n") == [
+        "site.yaml:3: 'page_size' must be at least 1"]
+
+
+def test_page_size_as_text(tmp_path):
+    assert _problems(tmp_path, BASIC + "page_size: ten\n") == [
+        "site.yaml:3: 'page_size' must be a whole number, not 'ten'"]
+
+
+def test_theme_must_be_a_folder_name(tmp_path):
+    assert _problems(tmp_path, BASIC + "theme: ../elsewhere\n") == [
+        "site.yaml:3: 'theme' must be the name of a folder in themes/, not '../elsewhere'"]
+
+
+def test_extra_must_be_a_mapping(tmp_path):
+    assert _problems(tmp_path, BASIC + "extra: [a]\n") == [
+        "site.yaml:3: 'extra' must be a mapping of keys to values, not a list"]
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    assert _problems(tmp_path, "title: T\ntitel: T\nbase_url: nope\nlanguage: fr\npage_size: 0\n") == [
+        "site.yaml:2: unknown key 'titel' in site.yaml — did you mean 'title'?",
+        "site.yaml:3: 'base_url' must be an http:// or https:// URL, not 'nope' — "
+        "for example https://user.github.io/repo/",
+        "site.yaml:4: 'language' must be one of vi, en, not 'fr'",
+        "site.yaml:5: 'page_size' must be at least 1"]
+
+
+def test_localities_with_slug_defaults_and_lines(tmp_path):
+    config = _load(tmp_path, MINIMAL_SITE_YAML)
+
+    assert config.localities == (
+        LocalityConfig("Hà Nội", "ha-noi", "thành phố", (), "", "", 5),
+        LocalityConfig("Ba Vì", "huyen-ba-vi", "huyện", (), "ha-noi", "", 8),
+        LocalityConfig("Ba Vì", "xa-ba-vi", "xã", (), "huyen-ba-vi", "", 12),
+        LocalityConfig("Khánh Thượng", "khanh-thuong", "xã", (), "huyen-ba-vi", "", 16),
+        LocalityConfig("Hoàn Kiếm", "hoan-kiem", "quận", ("quận Hoàn Kiếm",), "ha-noi", "", 19),
+    )
+
+
+def test_locality_mistakes(tmp_path):
+    assert _problems(tmp_path, BASIC + textwrap.dedent("""\
+        localities:
+          - name: Đông Anh
+            slug: Dong Anh
+          - Hà Nội
+          - name: Sóc Sơn
+            kindd: huyện
+        """)) == [
+        "site.yaml:5: slug 'Dong Anh' is not a plain URL slug — use lower-case ASCII letters, "
+        "digits and hyphens, such as 'dong-anh'",
+        "site.yaml:6: 'localities' item 2 must be a mapping with at least `name:`",
+        "site.yaml:8: unknown key 'localities[3].kindd' in a locality — did you mean 'kind'?"]
+
+
+def test_locality_without_a_name(tmp_path):
+    assert _problems(tmp_path, BASIC + "localities:\n  - name: Hà Nội\n  - slug: x\n") == [
+        "site.yaml:5: missing required field 'localities[2].name' — add a line `name: …`"]
+
+
+def test_locality_name_without_any_slug_letters(tmp_path):
+    assert _problems(tmp_path, BASIC + "localities:\n  - name: '***'\n") == [
+        "site.yaml:4: cannot make a slug from '***' — give a `slug:`"]
+
+
+def test_topics_as_names_or_mappings(tmp_path):
+    config = _load(tmp_path, BASIC + "topics:\n  - Chuyển đổi số\n  - name: Dân vận khéo\n"
+                                     "    description: Phong trào\n")
+
+    assert config.topics == (TopicConfig("Chuyển đổi số", "chuyen-doi-so", "", 4),
+                             TopicConfig("Dân vận khéo", "dan-van-kheo", "Phong trào", 5))
+
+
+def test_base_url_override(tmp_path):
+    config = _load(tmp_path, BASIC, base_url="https://user.github.io/repo")
+
+    assert config.base_url == "https://user.github.io/repo/"
+    assert config.base_path == "/repo/"
+
+
+def test_bad_base_url_override(tmp_path):
+    assert _problems(tmp_path, BASIC, base_url="user.github.io/repo") == [
+        ".: --base-url must be an http:// or https:// URL, not 'user.github.io/repo'"]
+
+
+def test_digest_feed_and_related_settings(tmp_path):
+    config = _load(tmp_path, BASIC + "digest_period: monthly\nfeed_size: 5\nrelated_count: 0\n"
+                                     "cname: Tin.Example.VN\n")
+
+    assert (config.digest_period, config.feed_size, config.related_count, config.cname) == \
+        ("monthly", 5, 0, "tin.example.vn")
+
+
+def test_digest_feed_and_related_defaults(tmp_path):
+    config = _load(tmp_path, BASIC)
+
+    assert (config.digest_period, config.feed_size, config.related_count, config.cname) == \
+        ("weekly", 20, 4, "")
+
+
+def test_bad_digest_feed_related_and_cname_settings(tmp_path):
+    assert _problems(tmp_path, BASIC + "digest_period: daily\nfeed_size: 0\nrelated_count: -1\n"
+                                       "cname: https://tin.example.vn\n") == [
+        "site.yaml:3: 'digest_period' must be weekly or monthly, not 'daily'",
+        "site.yaml:4: 'feed_size' must be at least 1",
+        "site.yaml:5: 'related_count' must be at least 0",
+        "site.yaml:6: 'cname' must be a domain name such as tin.example.vn, not 'https://tin.example.vn'"]
+
+
+def test_html_policy(tmp_path):
+    config = _load(tmp_path, BASIC + "html:\n  allow_tags: [IFRAME]\n  allow_attributes:\n"
+                                     "    iframe: [src, width]\n")
+
+    assert config.html == HtmlPolicy(("iframe",), (("iframe", ("src", "width")),))
+
+
+def test_html_policy_never_allows_scripts_or_event_handlers(tmp_path):
+    assert _problems(tmp_path, BASIC + "html:\n  allow_tags: [iframe, script]\n  allow_attributes:\n"
+                                       "    iframe: [src, onload]\n    p: [style]\n") == [
+        "site.yaml:4: <script> can never be allowed in articles",
+        "site.yaml:6: the attribute 'onload' can never be allowed in articles",
+        "site.yaml:7: the attribute 'style' can never be allowed in articles"]
+
+
+def test_locality_slug_reserved_by_windows(tmp_path):
+    assert _problems(tmp_path, BASIC + "localities:\n  - name: Con\n  - name: X\n    slug: nul\n") == [
+        "site.yaml:4: the slug 'con' is a name Windows reserves for devices — give another `slug:`",
+        "site.yaml:6: the slug 'nul' is a name Windows reserves for devices — give another `slug:`"]

@@ -1,0 +1,101 @@
+"""Themes: template folders, static files and UI strings, with a parent theme underneath."""
+from __future__ import annotations
+
+import pytest
+
+from bantin.problems import BuildError
+from bantin.theme import load_theme
+
+CHILD = {
+    "themes/child/theme.yaml": "name: child\nparent: default\n",
+    "themes/child/templates/article.html": "{% extends 'default/article.html' %}",
+    "themes/child/i18n/vi.yaml": "nav_home: Nhà\n",
+    "themes/child/static/css/site.css": "/* child */",
+    "themes/child/static/js/menu.js": "// menu",
+    "themes/child/static/.hidden": "x",
+}
+
+
+def _problems(project, name="default", language="vi"):
+    with pytest.raises(BuildError) as caught:
+        load_theme(project, name, language)
+    return [p.format() for p in caught.value.problems]
+
+
+def test_default_theme(make_project):
+    project = make_project()
+
+    theme = load_theme(project, "default", "vi")
+
+    assert theme.name == "default"
+    assert theme.chain == (("default", project / "themes" / "default"),)
+    assert theme.strings["nav_home"] == "Trang chủ"
+    assert theme.strings["format_date_long"] == "EEEE, dd/MM/yyyy"
+    assert theme.static_files() == {"css/site.css": project / "themes/default/static/css/site.css"}
+
+
+def test_english_strings(make_project):
+    theme = load_theme(make_project(), "default", "en")
+
+    assert theme.strings["nav_home"] == "Home"
+    assert theme.strings["article_count"] == {"one": "{count} article", "other": "{count} articles"}
+
+
+def test_vi_and_en_have_the_same_keys(make_project):
+    project = make_project()
+
+    assert set(load_theme(project, "default", "vi").strings) == \
+        set(load_theme(project, "default", "en").strings)
+
+
+def test_child_theme_over_its_parent(make_project):
+    project = make_project(CHILD)
+
+    theme = load_theme(project, "child", "vi")
+
+    assert theme.chain == (("child", project / "themes/child"), ("default", project / "themes/default"))
+    assert theme.strings["nav_home"] == "Nhà"  # the child's
+    assert theme.strings["nav_topics"] == "Chủ đề"  # the parent's
+    assert theme.static_files() == {"css/site.css": project / "themes/child/static/css/site.css",
+                                    "js/menu.js": project / "themes/child/static/js/menu.js"}
+
+
+def test_theme_not_found_lists_the_themes_there(make_project):
+    assert _problems(make_project(), "defualt") == [
+        "site.yaml: theme 'defualt' not found (no themes/defualt/templates/) — themes here: default"]
+
+
+def test_no_themes_folder(make_project):
+    assert _problems(make_project(theme=False)) == [
+        "site.yaml: theme 'default' not found (no themes/default/templates/) — set `theme:` in site.yaml"]
+
+
+def test_parent_not_found_names_the_child_theme_file(make_project):
+    project = make_project({"themes/child/theme.yaml": "parent: nope\n",
+                            "themes/child/templates/article.html": "x"})
+
+    assert _problems(project, "child") == [
+        "themes/child/theme.yaml: theme 'nope' not found (no themes/nope/templates/) — "
+        "themes here: child, default"]
+
+
+def test_themes_that_are_each_others_parent(make_project):
+    project = make_project({"themes/a/theme.yaml": "parent: b\n", "themes/a/templates/x.html": "",
+                            "themes/b/theme.yaml": "parent: a\n", "themes/b/templates/x.html": ""})
+
+    assert _problems(project, "a") == ["themes/a/theme.yaml: theme 'a' is its own ancestor"]
+
+
+def test_unknown_key_in_theme_yaml_with_did_you_mean(make_project):
+    project = make_project({"themes/child/theme.yaml": "name: child\nparnet: default\n",
+                            "themes/child/templates/article.html": "x"})
+
+    assert _problems(project, "child") == [
+        "themes/child/theme.yaml:2: unknown key 'parnet' — did you mean 'parent'?"]
+
+
+def test_bad_yaml_in_strings(make_project):
+    project = make_project({**CHILD, "themes/child/i18n/vi.yaml": "nav_home: Nhà\nnav_topics: [\n"})
+
+    [line] = _problems(project, "child")
+    assert line.startswith("themes/child/i18n/vi.yaml:3: invalid YAML: ")
