@@ -10,6 +10,10 @@ from urllib.parse import unquote
 from .config import SiteConfig
 from .content import Content
 from .digests import ArchiveYear, Digest, build_archive, build_digests
+from markupsafe import Markup as SafeHtml
+
+from .images import (RASTER_SUFFIXES, SVG_SUFFIX, ImageInfo, Variant, picture_html, process_image,
+                     replace_images)
 from .markup import Markup, MarkdownRenderer, MarkupError, shorten
 from .problems import WARNING, Problem
 from .text import fold, slugify, sort_key
@@ -69,6 +73,23 @@ class Published:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A local image with what it takes to show it responsively."""
+
+    url: str  # site URL of the original
+    info: ImageInfo
+    variant_urls: tuple[str, ...]  # site URLs, in the order of info.variants
+
+    def variant_url(self, variant: Variant) -> str:
+        return self.variant_urls[self.info.variants.index(variant)]
+
+    def html(self, urls: Urls, alt: str, lazy: bool = True) -> SafeHtml:
+        """<picture> with every width in WebP and the original format, sized to avoid shifts."""
+        return picture_html(self.info, urls.link(self.url),
+                            lambda variant: urls.link(self.variant_url(variant)), alt, lazy=lazy)
+
+
+@dataclass(frozen=True)
 class Site:
     config: SiteConfig
     urls: Urls
@@ -79,6 +100,7 @@ class Site:
     digests: tuple[Digest, ...]  # newest first
     archive: tuple[ArchiveYear, ...]  # newest first
     related: dict[str, tuple[Article, ...]]  # by article URL
+    pictures: dict[str, Picture]  # every image an article shows, by the original's site URL
     files: tuple[Published, ...]
     build_time: dt.datetime
     excluded_count: int = 0  # drafts and future articles left out
@@ -92,6 +114,7 @@ class BuildOptions:
     build_time: dt.datetime
     include_drafts: bool = False
     include_future: bool = False
+    cache_path: Path | None = None  # where resized images are kept between builds
 
 
 def build_site(config: SiteConfig, parents: dict, articles: list[Article], content: Content,
@@ -108,10 +131,11 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
     topics = _build_topics(config, published, urls)
     topic_forms = _topic_forms(topics)
     renderer = MarkdownRenderer(config.html)
+    pictures = _Pictures(file_urls, options.cache_path, urls)
     final = []
     for article in published:
         article = _with_html(article, urls, article_urls, file_urls, hidden_paths, problems,
-                             renderer)
+                             renderer, pictures)
         article = replace(article,
                           localities=tuple(localities[s] for s in article.locality_slugs),
                           topics=tuple(topics[s] for s in _topic_slugs(article, topic_forms)))
@@ -120,14 +144,15 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
         for topic in article.topics:
             topic.articles.append(article)
     files = tuple(Published(url, path, f"content/{rel}") for rel, (url, path) in
-                  sorted(file_urls.items()))
+                  sorted(file_urls.items())) + pictures.variant_files()
     roots = tuple(l for l in localities.values() if l.parent is None)
     ordered_topics = tuple(sorted(topics.values(), key=lambda t: sort_key(t.name)))
     period = "week" if config.digest_period == "weekly" else "month"
     digests = build_digests(final, localities, period, urls)
     _link_digests(digests)
     site = Site(config, urls, tuple(final), localities, roots, ordered_topics, digests,
-                build_archive(final, urls), _related(final, config.related_count), files,
+                build_archive(final, urls), _related(final, config.related_count),
+                pictures.by_url, files,
                 options.build_time, len(articles) - len(published))
     return site, problems
 
@@ -200,8 +225,47 @@ def _content_file_urls(content: Content, articles, article_urls) -> dict:
     return result
 
 
+class _Pictures:
+    """Processes each image an article shows, once per build (and once ever, by the cache)."""
+
+    def __init__(self, file_urls: dict, cache_path: Path | None, urls: Urls):
+        self.file_urls = file_urls
+        self.cache_path = cache_path
+        self.urls = urls
+        self.by_url: dict[str, Picture] = {}
+        self.unreadable: set[str] = set()
+        self._sources: dict[str, str] = {}  # site URL → content rel_path
+
+    def for_file(self, rel_path: str) -> Picture | None:
+        site_url, source_path = self.file_urls[rel_path]
+        suffix = posixpath.splitext(rel_path)[1].lower()
+        if suffix not in RASTER_SUFFIXES + (SVG_SUFFIX,) or self.cache_path is None:
+            return None
+        if site_url in self.by_url or site_url in self.unreadable:
+            return self.by_url.get(site_url)
+        info = process_image(source_path, self.cache_path)
+        if info is None:
+            self.unreadable.add(site_url)
+            return None
+        folder = posixpath.dirname(site_url)
+        variant_urls = tuple(f"{folder}/{v.rel_path}" if folder else v.rel_path
+                             for v in info.variants)
+        self.by_url[site_url] = Picture(site_url, info, variant_urls)
+        self._sources[site_url] = rel_path
+        return self.by_url[site_url]
+
+    def html(self, site_url: str, alt: str, lazy: bool = True) -> SafeHtml | None:
+        picture = self.by_url.get(site_url)
+        return picture.html(self.urls, alt, lazy) if picture else None
+
+    def variant_files(self) -> tuple[Published, ...]:
+        return tuple(Published(url, variant.cache_path, f"content/{self._sources[site_url]}")
+                     for site_url, picture in sorted(self.by_url.items())
+                     for url, variant in zip(picture.variant_urls, picture.info.variants))
+
+
 def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_paths, problems,
-               renderer: MarkdownRenderer):
+               renderer: MarkdownRenderer, pictures: _Pictures):
     folder = posixpath.dirname(article.rel_path)
 
     def rewrite(tag: str, target: str) -> str | None:
@@ -216,6 +280,11 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
             site_url = article_urls[rel]
         elif rel in file_urls:
             site_url = file_urls[rel][0]
+            if tag == "img":
+                link_to_picture[urls.link(site_url)] = site_url
+                if pictures.for_file(rel) is None and site_url in pictures.unreadable:
+                    _link_problem(article, target, f"image '{target}' cannot be read as an image",
+                                  problems)
         elif rel in hidden_paths:  # a draft or future article: no page to link to yet
             _link_problem(article, target, f"link to '{target}', an article that is not published",
                           problems, severity=WARNING)
@@ -227,12 +296,16 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
             return "#"
         return urls.link(site_url) + (f"#{fragment}" if fragment else "")
 
+    link_to_picture: dict[str, str] = {}
     try:
         markup = renderer.render(article.body, rewrite)
     except MarkupError as error:
         problems.append(Problem(article.source_path, article.body_line, str(error),
                                 "simplify the Markdown of this article"))
         markup = Markup("", "", ())
+    body_html = replace_images(
+        markup.html, lambda src, alt: pictures.html(link_to_picture[src], alt)
+        if src in link_to_picture else None)
     for src, alt in markup.images:
         if not alt.strip():
             _link_problem(article, src, f"image '{src}' has no alt text", problems,
@@ -244,6 +317,9 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
         rel = resolve_content_path(folder, image.src)
         if rel in file_urls:
             image_url = file_urls[rel][0]
+            if pictures.for_file(rel) is None and image_url in pictures.unreadable:
+                problems.append(Problem(article.source_path, image.line,
+                                        f"'image.src': '{image.src}' cannot be read as an image"))
         else:
             problems.append(Problem(article.source_path, image.line,
                                     f"'image.src': file '{image.src}' not found",
@@ -253,7 +329,7 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
                                     "add `alt:` describing the image for readers who cannot see it",
                                     WARNING))
     return replace(article, summary=article.summary or shorten(markup.first_paragraph),
-                   url=article_urls[article.rel_path], body_html=markup.html, image_url=image_url)
+                   url=article_urls[article.rel_path], body_html=body_html, image_url=image_url)
 
 
 def _link_problem(article, target, message, problems, hint="", severity="error"):

@@ -16,12 +16,16 @@ from .theme import load_theme
 from .validate import validate_articles
 
 
+CACHE_DIR = ".cache"  # kept between builds (resized images); safe to delete
+
+
 @dataclass(frozen=True)
 class BuildResult:
     site: Site
     pages: tuple[Page, ...]
     files: tuple[Published, ...]  # copied as they are (theme assets, images beside articles)
     files_written: int  # 0 when nothing was written (check only)
+    output_path: Path
     problems: tuple[Problem, ...]  # warnings only; errors raise BuildError
 
 
@@ -39,7 +43,8 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
     articles, article_problems = validate_articles(content.sources, config, index)  # 3
     problems += content_problems + article_problems
     _stop_on_errors(problems)
-    options = BuildOptions(build_time or dt.datetime.now(config.tzinfo), include_drafts, include_future)
+    options = BuildOptions(build_time or dt.datetime.now(config.tzinfo), include_drafts,
+                           include_future, project_path / CACHE_DIR / "images")
     site, model_problems = build_site_model(config, parents, articles, content, options)  # 4
     problems += model_problems
     theme = load_theme(project_path, config.theme, config.language)
@@ -55,7 +60,7 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
             raise BuildError([Problem(str(error.filename or output_path), None,
                                       f"cannot write the site: {error.strerror or error}",
                                       "the previous output was left as it was")]) from None
-    return BuildResult(site, tuple(pages), tuple(files), written, tuple(sorted(problems, key=Problem.sort_key)))
+    return BuildResult(site, tuple(pages), tuple(files), written, output_path, tuple(sorted(problems, key=Problem.sort_key)))
 
 
 def _stop_on_errors(problems: list[Problem]) -> None:

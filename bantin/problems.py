@@ -25,10 +25,12 @@ class Problem:
         return self.severity == ERROR
 
     def format(self) -> str:
-        where = self.path or "."
-        if self.line is not None:
+        where = self.path
+        if where and self.line is not None:
             where += f":{self.line}"
-        text = f"{where}: {'' if self.is_error else self.severity + ': '}{self.message}"
+        kind = "" if self.is_error else f"{self.severity}: "
+        # A mistake in a command-line option has no file to point at.
+        text = f"{where}: {kind}{self.message}" if where else f"{kind or 'error: '}{self.message}"
         return f"{text} — {self.hint}" if self.hint else text
 
     def sort_key(self) -> tuple:

@@ -256,7 +256,7 @@ def make_environment(site: Site, theme: Theme, project_path: Path, files) -> jin
                        format_date=helpers.format_date, format_number=helpers.format_number,
                        date_range=helpers.date_range, digest_title=helpers.digest_title,
                        month_name=helpers.month_name, share_links=helpers.share_links,
-                       article_json_ld=helpers.article_json_ld,
+                       article_json_ld=helpers.article_json_ld, picture=helpers.picture,
                        iso_date=lambda value: value.isoformat())
     env.filters.update(date=helpers.format_date, number=helpers.format_number)
     return env
@@ -350,6 +350,13 @@ class _Helpers:
             "keywords": [topic.name for topic in article.topics],
             "contentLocation": places, "spatialCoverage": places,
         }
+
+    def picture(self, site_url: str, alt: str, lazy: bool = False) -> Markup:
+        """A responsive <picture> of a local image (a plain <img> when it has no variants)."""
+        picture = self.site.pictures.get(site_url)
+        if picture is None:
+            return Markup('<img src="{}" alt="{}">').format(self.url(site_url), alt)
+        return picture.html(self.site.urls, alt, lazy)
 
     def share_links(self, article) -> list[tuple[str, str]]:
         """(network name, share URL) for plain links: no script from the networks is loaded."""

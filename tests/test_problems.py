@@ -18,9 +18,9 @@ def test_format_without_line_or_hint():
     assert Problem("site.yaml", None, "site.yaml not found").format() == "site.yaml: site.yaml not found"
 
 
-def test_format_of_the_project_itself_shows_a_dot():
+def test_problem_without_a_file_is_marked_as_an_error():
     assert Problem("", None, "--base-url must be an http:// or https:// URL").format() == \
-        ".: --base-url must be an http:// or https:// URL"
+        "error: --base-url must be an http:// or https:// URL"
 
 
 def test_warning_is_marked_and_is_not_an_error():
