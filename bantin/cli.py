@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .pipeline import build_site
-from .problems import BuildError, Problem
+from .problems import BuildError, Problem, display_path
 
 DESCRIPTION = """\
 Bản tin builds a static civic news site, grouped by locality, from the Markdown
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-_COMMANDS = ("build",)
+_COMMANDS = ("build", "serve", "new", "check")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +50,64 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true",
                        help="allow an output folder outside the project")
     build.set_defaults(run=_run_build)
+    _add_serve_command(commands)
+    _add_new_command(commands)
+    _add_check_command(commands)
     return parser
+
+
+def _add_serve_command(commands) -> None:
+    serve = commands.add_parser(
+        "serve", help="preview the site while you write: rebuilds and reloads on every save",
+        description="Build the site in memory and serve it on this computer at the same "
+                    "sub-path as the published site (for example /bantin/). Every save in "
+                    "content/, themes/, templates/ or site.yaml rebuilds it and reloads open "
+                    "pages; drafts are shown, marked as drafts. A mistake keeps the last good "
+                    "version on screen with the problems laid over it. Nothing is written to "
+                    "the output folder. Press Ctrl-C to stop.")
+    serve.add_argument("--project", metavar="DIR", default=".",
+                       help="the project folder holding site.yaml (default: current folder)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="the port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--future", action="store_true",
+                       help="also show articles dated in the future")
+    serve.set_defaults(run=_run_serve)
+
+
+def _add_new_command(commands) -> None:
+    new = commands.add_parser(
+        "new", help="start a new article (a draft) with complete front matter",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps the example on one line
+        description="Write content/<year>/<slug>.md with the title, the date and time now in\n"
+                    "the site's timezone, the localities and topics, and `draft: true`, and\n"
+                    "print its path. Each locality is checked against site.yaml. An existing\n"
+                    "file is never overwritten.",
+        epilog='example:\n  python build.py new "Hoàn Kiếm mở thêm điểm một cửa" '
+               '--locality "Hoàn Kiếm" --topic "Cải cách hành chính"')
+    new.add_argument("title", help="the headline, in quotes")
+    new.add_argument("--locality", action="append", default=[], metavar="NAME",
+                     help="a locality from site.yaml: name, slug, alias or kind and name "
+                          "(repeat for several)")
+    new.add_argument("--topic", action="append", default=[], metavar="NAME",
+                     help="a topic (repeat for several); a new name makes a new topic")
+    new.add_argument("--project", metavar="DIR", default=".",
+                     help="the project folder holding site.yaml (default: current folder)")
+    new.set_defaults(run=_run_new)
+
+
+def _add_check_command(commands) -> None:
+    check = commands.add_parser(
+        "check", help="check every article and setting without writing anything",
+        description="Run the whole build without writing the site and list every finding, "
+                    "grouped per file: errors (the site cannot be published), warnings, and "
+                    "information such as declared localities that no article uses. Exits with "
+                    "1 when there is any error, else 0.")
+    _add_build_options(check)
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text for people (default), json for tools")
+    check.set_defaults(run=_run_check)
 
 
 def _build_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -69,8 +126,9 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def _run_build(args) -> int:
     started = time.perf_counter()
+    project = Path(args.project).resolve()
     try:
-        result = build_site(Path(args.project).resolve(), base_url=args.base_url,
+        result = build_site(project, base_url=args.base_url,
                             output_dir=args.output, include_drafts=args.drafts,
                             include_future=args.future, force=args.force)
     except BuildError as error:
@@ -85,9 +143,42 @@ def _run_build(args) -> int:
         if site.excluded_count else ""
     articles = len(site.articles)
     print(f"Built {articles} article{'s' * (articles != 1)} into {len(result.pages)} pages "
-          f"({result.files_written} files) in {site.config.output_dir}/ "
+          f"({result.files_written} files) in {display_path(result.output_path, project)}/ "
           f"in {time.perf_counter() - started:.2f} s{excluded}.")
     return 0
+
+
+def _run_serve(args) -> int:
+    from .serve import serve  # imports watchfiles, which only serve needs
+
+    return serve(Path(args.project).resolve(), host=args.host, port=args.port,
+                 include_future=args.future)
+
+
+def _run_new(args) -> int:
+    from .scaffold import new_article
+
+    try:
+        article = new_article(Path(args.project).resolve(), args.title, args.locality, args.topic)
+    except BuildError as error:
+        print_problems(error.problems)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    print_problems(article.problems)
+    print(article.shown_path)
+    return 0
+
+
+def _run_check(args) -> int:
+    from .check import check_site, format_json, format_text, wants_colour
+
+    report = check_site(Path(args.project).resolve(), base_url=args.base_url,
+                        include_drafts=args.drafts, include_future=args.future)
+    if args.format == "json":
+        sys.stdout.write(format_json(report))
+    else:
+        sys.stdout.write(format_text(report, colour=wants_colour(sys.stdout)))
+    return 0 if report.is_ok else 1
 
 
 def print_problems(problems: list[Problem]) -> None:

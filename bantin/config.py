@@ -29,6 +29,7 @@ class LocalityConfig:
     parent: str = ""  # slug, name or alias of another locality; "" for a top-level one
     description: str = ""
     line: int | None = None  # where it is declared in site.yaml
+    parent_line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,11 @@ class SiteConfig:
     cname: str = ""  # a custom domain for GitHub Pages, written to CNAME; "" for none
     html: HtmlPolicy = HtmlPolicy()  # extra tags and attributes allowed in articles' raw HTML
     extra: dict = field(default_factory=dict)  # free-form values for templates
+    key_lines: dict = field(default_factory=dict, repr=False, compare=False)  # key → line
+
+    def line_of(self, key: str) -> int | None:
+        """The line of a top-level key in site.yaml, for problems found later."""
+        return self.key_lines.get(key)
 
     @property
     def base_path(self) -> str:
@@ -96,6 +102,18 @@ FORBIDDEN_TAGS = {"script", "style", "object", "embed", "applet", "base", "meta"
 
 def load_config(project_path: Path, base_url: str | None = None) -> SiteConfig:
     """Read and check site.yaml; raise BuildError listing every problem found."""
+    config, problems = read_config(project_path, base_url)
+    if any(p.is_error for p in problems):
+        raise BuildError(problems)
+    return config
+
+
+def read_config(project_path: Path, base_url: str | None = None) -> tuple[SiteConfig, list[Problem]]:
+    """Read and check site.yaml: (config with defaults where a value is wrong, problems).
+
+    Raises BuildError only when there is nothing to go on (no file, or not YAML), so that a
+    build can report the mistakes of site.yaml and of the articles in one run.
+    """
     config_path = project_path / CONFIG_NAME
     if not config_path.is_file():
         raise BuildError([Problem(CONFIG_NAME, None, "site.yaml not found",
@@ -114,9 +132,7 @@ def load_config(project_path: Path, base_url: str | None = None) -> SiteConfig:
         else:
             problems.append(Problem("", None, f"--base-url must be an http:// or https:// URL, "
                                               f"not {base_url!r}"))
-    if any(p.is_error for p in problems):
-        raise BuildError(problems)
-    return config
+    return config, problems
 
 
 def parse_config(document: YamlDocument, project_path: Path, problems: list[Problem]) -> SiteConfig:
@@ -171,6 +187,7 @@ def parse_config(document: YamlDocument, project_path: Path, problems: list[Prob
         cname=_parse_cname(reader, data),
         html=_parse_html(reader, data),
         extra=reader.value(data, ("extra",), dict, default={}),
+        key_lines={key[0]: line for key, line in document.lines.items() if len(key) == 1},
     )
 
 
@@ -192,6 +209,7 @@ def _parse_localities(reader: FieldReader, data: dict):
             parent=reader.text(item, key + ("parent",)),
             description=reader.text(item, key + ("description",)),
             line=reader.document.line(*key),
+            parent_line=reader.document.lines.get(key + ("parent",)),
         )
 
 

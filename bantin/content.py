@@ -25,6 +25,7 @@ class SourceFile:
     front_matter: YamlDocument
     body: str
     body_line: int  # line of the file where the body starts
+    front_matter_ok: bool = True  # False when a value could not be read (reported already)
 
     @property
     def is_bundle(self) -> bool:
@@ -46,23 +47,25 @@ class StaticFile:
 
 @dataclass(frozen=True)
 class Content:
-    sources: tuple[SourceFile, ...]
+    sources: tuple[SourceFile, ...]  # the articles that could be read
     static_files: tuple[StaticFile, ...]
+    article_paths: frozenset[str] = frozenset()  # every Markdown file, readable or not
 
 
 def read_content(project_path: Path) -> tuple[Content, list[Problem]]:
     """Read every article under content/; return them with every problem found."""
     problems: list[Problem] = []
-    sources, static_files = [], []
+    sources, static_files, article_paths = [], [], set()
     for path, rel_path in _walk_files(project_path, problems):
         shown = f"{CONTENT_DIR}/{rel_path}"
         if path.suffix.lower() in MARKDOWN_SUFFIXES:
+            article_paths.add(rel_path)
             source = read_source(path, rel_path, shown, problems)
             if source is not None:
                 sources.append(source)
         else:
             static_files.append(StaticFile(rel_path, path))
-    return Content(tuple(sources), tuple(static_files)), problems
+    return Content(tuple(sources), tuple(static_files), frozenset(article_paths)), problems
 
 
 def read_source(path: Path, rel_path: str, shown: str, problems: list[Problem]) -> SourceFile | None:
@@ -104,7 +107,8 @@ def split_source(text: str, rel_path: str, shown: str, problems: list[Problem]) 
     if document is None:
         return None
     body = "\n".join(lines[end + 1:])
-    return SourceFile(rel_path, shown, document, body, end + 2)
+    return SourceFile(rel_path, shown, document, body, end + 2,
+                      not any(p.is_error for p in yaml_problems))
 
 
 def _walk_files(project_path: Path, problems: list[Problem]):

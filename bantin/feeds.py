@@ -32,10 +32,11 @@ class Entry:
 def tag_uri(base_url: str, date: dt.date, site_url: str) -> str:
     """A stable entry id (RFC 4151): the host, the first day the thing existed, its path.
 
-    It never changes when the site is rebuilt, and not when it moves to another sub-path.
+    It never changes when the site is rebuilt. The sub-path is part of it, so two project
+    sites on one host (user.github.io/a/, user.github.io/b/) never share an id.
     """
-    host = urlsplit(base_url).hostname or "localhost"
-    return f"tag:{host},{date.isoformat()}:/{site_url}"
+    parts = urlsplit(base_url)
+    return f"tag:{parts.hostname or 'localhost'},{date.isoformat()}:{parts.path}{site_url}"
 
 
 def atom_feed(*, feed_id: str, title: str, subtitle: str, self_url: str, page_url: str,

@@ -101,7 +101,7 @@ def check_localities(localities: tuple[LocalityConfig, ...], index: LocalityInde
             continue
         match = index.match(locality.parent)
         if match.slug is None:
-            problems.append(Problem(CONFIG_NAME, locality.line,
+            problems.append(Problem(CONFIG_NAME, locality.parent_line or locality.line,
                                     f"parent of '{label(locality)}': {match.message}", match.hint))
             parents[locality.slug] = None
         elif match.slug == locality.slug:

@@ -126,7 +126,7 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
     published.sort(key=lambda a: (-a.date.timestamp(), a.slug))
     article_urls = {a.rel_path: urls.article(a.slug) for a in published}
     file_urls = _content_file_urls(content, published, article_urls)
-    hidden_paths = {a.rel_path for a in articles} - set(article_urls)
+    hidden_paths = (content.article_paths | {a.rel_path for a in articles}) - set(article_urls)
     localities = _build_localities(config, parents, urls)
     topics = _build_topics(config, published, urls)
     topic_forms = _topic_forms(topics)
@@ -286,13 +286,14 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
                     _link_problem(article, target, f"image '{target}' cannot be read as an image",
                                   problems)
         elif rel in hidden_paths:  # a draft or future article: no page to link to yet
-            _link_problem(article, target, f"link to '{target}', an article that is not published",
-                          problems, severity=WARNING)
+            _link_problem(article, target, f"link to '{target}', an article that is not published "
+                          "(a draft, dated in the future, or with errors)", problems, severity=WARNING)
             return "#"
         else:
             kind = "image" if tag == "img" else "file"
             _link_problem(article, target, f"{kind} '{target}' not found (looked for content/{rel})",
-                          problems)
+                          problems, hint="a path is read from the article's own folder; check "
+                                         "the spelling, or start it with / to read from content/")
             return "#"
         return urls.link(site_url) + (f"#{fragment}" if fragment else "")
 
@@ -329,6 +330,7 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
                                     "add `alt:` describing the image for readers who cannot see it",
                                     WARNING))
     return replace(article, summary=article.summary or shorten(markup.first_paragraph),
+                   summary_is_excerpt=not article.summary,
                    url=article_urls[article.rel_path], body_html=body_html, image_url=image_url)
 
 

@@ -15,14 +15,21 @@ KEEP_NAMES = (".git", "CNAME")
 _SOURCE_NAMES = ("content", "themes", "templates", "site.yaml", "build.py")
 
 
-def check_output_path(project_path: Path, output_path: Path, force: bool = False) -> list[Problem]:
-    """Problems that make `output_path` unsafe to replace; checked before anything is written."""
+def check_output_path(project_path: Path, output_path: Path, force: bool = False,
+                      shown: str | None = None, where: tuple = ("site.yaml", None)) -> list[Problem]:
+    """Problems that make `output_path` unsafe to replace; checked before anything is written.
+
+    `shown` is the folder as the user wrote it; `where` the (file, line) that named it, or
+    ("", None) for the --output option.
+    """
     project = project_path.resolve()
     target = Path(os.path.abspath(output_path))
-    shown = f"output folder '{output_path}'"
+    label = f"output folder '{shown or output_path}'"
+    default_hint = "set `output_dir:` in site.yaml to a folder such as _site" if where[0] else \
+        "give --output a folder such as _site"
 
-    def refuse(message: str, hint: str = "set `output_dir:` in site.yaml to a folder such as _site"):
-        return [Problem("site.yaml", None, f"{shown} {message}", hint)]
+    def refuse(message: str, hint: str = default_hint):
+        return [Problem(where[0], where[1], f"{label} {message}", hint)]
 
     if target.is_symlink():
         return refuse("is a symbolic link")
@@ -40,7 +47,7 @@ def check_output_path(project_path: Path, output_path: Path, force: bool = False
     if resolved.is_dir() and any((resolved / name).exists() for name in _SOURCE_NAMES):
         return refuse("holds source files (site.yaml, content/ …)")
     if not resolved.is_relative_to(project) and not force:
-        return refuse("lies outside the project", "give --force to write there anyway")
+        return refuse("lies outside the project", "add --force to write there anyway")
     return []
 
 

@@ -41,7 +41,8 @@ class BuildError(Exception):
     """Raised by a stage whose problems make going on pointless; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=Problem.sort_key)
+        # The same mistake met twice (a template error on every page) is listed once.
+        self.problems = sorted(set(problems), key=Problem.sort_key)
         super().__init__("\n".join(p.format() for p in self.problems))
 
 

@@ -19,6 +19,7 @@ import socket
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
@@ -26,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from watchfiles import DefaultFilter, watch
+from watchfiles import Change, DefaultFilter, watch
 
 from .config import CONFIG_NAME, load_config
 from .pipeline import build_site
@@ -36,6 +37,7 @@ from .urls import NOT_FOUND_URL, output_file
 EVENTS_PATH = "__bantin/events"  # below the base path; no slug or content path starts with "_"
 WATCHED_NAMES = ("content", "themes", "templates", CONFIG_NAME)  # at the top of the project
 KEEPALIVE_SECONDS = 15  # a comment line this often tells a dead connection from a quiet one
+WATCH_TICK_MS = 200  # the watcher wakes this often when nothing changes (to notice Ctrl-C too)
 
 # Content types as GitHub Pages sends them; text is always UTF-8 in a Bản tin site.
 _CONTENT_TYPES = {
@@ -74,6 +76,17 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Rebuild:
+    """What one rebuild did, for the terminal."""
+
+    outcome: str  # "changed", "unchanged", or "failed" (the last good site stays served)
+    seconds: float
+    problems: tuple[Problem, ...]  # errors and warnings when it failed, else warnings
+    article_count: int = 0
+    page_count: int = 0
+
+
+@dataclass(frozen=True)
 class Response:
     status: int
     headers: dict[str, str]
@@ -94,11 +107,8 @@ class Preview:
         self._builds = 0
         self._changed = threading.Condition()
 
-    def rebuild(self) -> tuple[str, float, tuple[Problem, ...], object]:
-        """Build in memory; return (outcome, seconds, problems, BuildResult or None).
-
-        outcome is "changed", "unchanged" or "failed"; on "failed" the last good site stays.
-        """
+    def rebuild(self) -> Rebuild:
+        """Build in memory and serve the result; after a failure keep serving the last good one."""
         started = time.perf_counter()
         current = self.snapshot
         try:
@@ -109,18 +119,30 @@ class Preview:
             result = build_site(self.project_path, base_url=base_url, include_drafts=True,
                                 include_future=self.include_future, write=False)
         except BuildError as error:
-            self._publish(replace(current, problems=tuple(error.problems)))
-            return "failed", time.perf_counter() - started, tuple(error.problems), None
+            problems = tuple(error.problems)
+        except OSError as error:  # a file renamed or deleted while it was read: the next event heals it
+            problems = (Problem(_relative(str(error.filename or ""), self.project_path), None,
+                                f"cannot read: {error.strerror or error}", "save it again"),)
+        except Exception as error:  # noqa: BLE001 - a bug must not take the preview down
+            traceback.print_exc()
+            problems = (Problem("", None, f"internal error: {type(error).__name__}: {error}",
+                                "this is a bug in Bản tin; the traceback is in the terminal"),)
+        else:
+            problems = ()
+        if problems:
+            self._publish(replace(current, problems=problems))
+            return Rebuild("failed", time.perf_counter() - started, problems)
         pages = {output_file(page.url).as_posix(): page.content for page in result.pages}
         files = {output_file(f.url).as_posix(): f.source_path for f in result.files}
         fingerprint = _fingerprint(pages, files)
-        seconds = time.perf_counter() - started
-        if fingerprint == current.fingerprint and not current.problems:
-            return "unchanged", seconds, result.problems, result
-        self._builds += 1
-        self._publish(Snapshot(f"{self._session}-{self._builds}", config.base_path, config.language,
-                               pages, files, fingerprint))
-        return "changed", seconds, result.problems, result
+        outcome = "unchanged" if fingerprint == current.fingerprint and not current.problems \
+            else "changed"
+        if outcome == "changed":
+            self._builds += 1
+            self._publish(Snapshot(f"{self._session}-{self._builds}", config.base_path,
+                                   config.language, pages, files, fingerprint))
+        return Rebuild(outcome, time.perf_counter() - started, result.problems,
+                       len(result.site.articles), len(result.pages))
 
     def wait_for_change(self, version: int, timeout: float) -> tuple[Snapshot, int]:
         """Block until the snapshot is replaced (or the timeout passes); return it and its version."""
@@ -160,21 +182,21 @@ def serve(project_path: Path, host: str = "127.0.0.1", port: int = 8000,
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                               name="bantin-http", daemon=True)
     stop = threading.Event()
+    started = False
     try:
-        _report(preview, *preview.rebuild(), out, err, reason="")
-        thread.start()
-        shown_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
-        shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
-        print(f"Serving the preview at http://{shown_host}:{preview.port}"
-              f"{preview.snapshot.base_path} (drafts included).\n"
-              f"Watching content/, themes/, templates/ and site.yaml; press Ctrl-C to stop.",
-              file=out, flush=True)
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            print("Note: other computers on the network can see this preview, drafts included.",
-                  file=err, flush=True)
+        # The watcher starts first, so no save between the first build and the first change
+        # is missed: its first yield (empty, after WATCH_TICK_MS) says it is ready.
         for changes in watch(project_path, watch_filter=_SourceFilter(project_path),
-                             stop_event=stop, raise_interrupt=False):
-            _report(preview, *preview.rebuild(), out, err, reason=_describe(changes, project_path))
+                             stop_event=stop, rust_timeout=WATCH_TICK_MS,
+                             yield_on_timeout=True):
+            if not started:
+                _report(preview, preview.rebuild(), out, err, reason="")
+                thread.start()
+                started = True
+                _print_welcome(preview, host, out, err)
+            elif changes:
+                _report(preview, preview.rebuild(), out, err,
+                        reason=_describe(changes, project_path))
     except KeyboardInterrupt:
         pass
     finally:
@@ -187,29 +209,45 @@ def serve(project_path: Path, host: str = "127.0.0.1", port: int = 8000,
     return 0
 
 
-def _report(preview: Preview, outcome: str, seconds: float, problems, result, out, err,
-            reason: str) -> None:
-    """Tell the terminal what the last rebuild did."""
-    prefix = f"{reason}: " if reason else ""
-    for problem in problems:
-        print(problem.format(), file=err, flush=True)
-    if outcome == "failed":
-        errors = sum(p.is_error for p in problems)
-        kept = "still serving the last good site" if preview.snapshot.build_id else \
-            "nothing to serve until it is fixed"
-        print(f"{prefix}build failed: {errors} error{'s' * (errors != 1)}; {kept}.",
+def _print_welcome(preview: Preview, host: str, out, err) -> None:
+    shown_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
+    print(f"Serving the preview at http://{shown_host}:{preview.port}"
+          f"{preview.snapshot.base_path} (drafts included).\n"
+          f"Watching content/, themes/, templates/ and site.yaml; press Ctrl-C to stop.",
+          file=out, flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print("Note: other computers on the network can see this preview, drafts included.",
               file=err, flush=True)
-    elif outcome == "unchanged":
-        print(f"{prefix}rebuilt in {seconds:.2f} s; the site did not change.", file=out, flush=True)
+
+
+def _report(preview: Preview, rebuild: Rebuild, out, err, reason: str) -> None:
+    """Tell the terminal what the last rebuild did; `reason` names the files that changed."""
+    prefix = f"{reason}: " if reason else ""
+    for problem in rebuild.problems:
+        print(problem.format(), file=err, flush=True)
+    if rebuild.outcome == "failed":
+        errors = sum(p.is_error for p in rebuild.problems)
+        kept = "still serving the last good site" if preview.snapshot.build_id else \
+            "the preview shows the problems until they are fixed"
+        print(f"{prefix}{'b' if reason else 'B'}uild failed: {errors} error{'s' * (errors != 1)}; "
+              f"{kept}.", file=err, flush=True)
+    elif rebuild.outcome == "unchanged":
+        print(f"{prefix}rebuilt in {rebuild.seconds:.2f} s; the site did not change.", file=out,
+              flush=True)
     else:
-        site = result.site
-        print(f"{prefix}built {len(site.articles)} articles into {len(result.pages)} pages in "
-              f"{seconds:.2f} s" + ("; reloading open pages." if reason else "."),
-              file=out, flush=True)
+        print(f"{prefix}{'b' if reason else 'B'}uilt {rebuild.article_count} articles into "
+              f"{rebuild.page_count} pages in {rebuild.seconds:.2f} s"
+              + ("; reloading open pages." if reason else "."), file=out, flush=True)
 
 
 def _describe(changes, project_path: Path) -> str:
-    names = sorted({_relative(path, project_path) for _, path in changes})
+    """The files that changed, for the terminal; an editor's temporary files are left out."""
+    kinds: dict[str, set] = {}
+    for change, path in changes:
+        kinds.setdefault(path, set()).add(change)
+    names = sorted(_relative(path, project_path) for path, seen in kinds.items()
+                   if not {Change.added, Change.deleted} <= seen) or ["a file"]
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
@@ -274,7 +312,8 @@ def resolve(snapshot: Snapshot, raw_path: str) -> Response:
                      f'</body>'.encode())
     if not snapshot.build_id:
         return _html(snapshot, HTTPStatus.SERVICE_UNAVAILABLE,
-                     b'<!doctype html><meta charset="utf-8"><title>Bản tin</title><body></body>')
+                     '<!doctype html><meta charset="utf-8"><title>Bản tin</title><body></body>'
+                     .encode())
     key = path[len(base):]
     key = output_file(key).as_posix() if key == "" or key.endswith("/") else key
     found = _find(snapshot, key)
@@ -355,7 +394,7 @@ def overlay_html(snapshot: Snapshot) -> str:
     return (
         '<div id="bantin-problems" role="alertdialog" aria-modal="true" '
         'aria-labelledby="bantin-problems-title" style="position:fixed;inset:0;z-index:2147483647;'
-        "overflow:auto;background:rgba(24,24,27,.94);color:#fafafa;padding:2rem 1rem;"
+        "overflow:auto;background:rgba(24,24,27,.97);color:#fafafa;padding:2rem 1rem;"
         'font:16px/1.5 system-ui,sans-serif;text-align:left">'
         '<div style="max-width:60rem;margin:0 auto">'
         '<h2 id="bantin-problems-title" style="margin:0 0 .5rem;font-size:1.4rem;color:#fca5a5">'
@@ -389,7 +428,12 @@ class _Handler(BaseHTTPRequestHandler):
         preview: Preview = self.server.preview
         parts = urlsplit(self.path)
         if unquote(parts.path).endswith("/" + EVENTS_PATH):
-            self._stream_events(preview, parse_qs(parts.query).get("build", [""])[0])
+            if send_body:
+                self._stream_events(preview, parse_qs(parts.query).get("build", [""])[0])
+            else:
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+                self.end_headers()
             return
         response = resolve(preview.snapshot, self.path)
         self.send_response(response.status)

@@ -33,7 +33,7 @@ class Theme:
         return files
 
 
-def load_theme(project_path: Path, name: str, language: str) -> Theme:
+def load_theme(project_path: Path, name: str, language: str, line: int | None = None) -> Theme:
     """Find the theme and its parents and read their strings; raise BuildError on problems."""
     chain, problems = [], []
     while name:
@@ -46,7 +46,7 @@ def load_theme(project_path: Path, name: str, language: str) -> Theme:
             hint = f"themes here: {', '.join(available)}" if available else "set `theme:` in site.yaml"
             problems.append(Problem("site.yaml" if not chain else
                                     f"{THEMES_DIR}/{chain[-1][0]}/theme.yaml",
-                                    None, f"theme '{name}' not found (no {shown}/templates/)", hint))
+                                    line if not chain else None, f"theme '{name}' not found (no {shown}/templates/)", hint))
             break
         if any(existing == name for existing, _ in chain):
             problems.append(Problem(f"{shown}/theme.yaml", None, f"theme '{name}' is its own ancestor"))

@@ -34,7 +34,7 @@ class Image:
     src: str  # as written: a path relative to the article file, or from content/ when it starts with /
     alt: str = ""
     credit: str = ""
-    line: int | None = None  # of `image:` in the front matter
+    line: int | None = None  # of `src:` (or `image:`) in the front matter
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Article:
     locality_slugs: tuple[str, ...] = ()
     topic_names: tuple[str, ...] = ()
     summary: str = ""  # plain text; empty means "take the first paragraph"
+    summary_is_excerpt: bool = False  # True when the summary is the start of the body
     author: str = ""
     source: Source | None = None
     image: Image | None = None
@@ -111,7 +112,8 @@ def validate_article(source: SourceFile, config: SiteConfig, index: LocalityInde
     article_source = _read_source(reader, data)
     image = _read_image(reader, data)
     extra = reader.value(data, ("extra",), dict, default={})
-    if any(p.is_error for p in problems) or date is None:  # a None date was reported already
+    if any(p.is_error for p in problems) or date is None or not source.front_matter_ok:
+        # A None date and an unreadable value were reported when the file was read.
         return None, problems
     return Article(
         source_path=source.shown_path,
@@ -212,7 +214,7 @@ def _read_image(reader: FieldReader, data: dict) -> Image | None:
                        "put the image beside the article and give its file name")
         src = ""
     return Image(src, reader.text(value, key + ("alt",)), reader.text(value, key + ("credit",)),
-                 reader.document.line(*key)) if src else None
+                 reader.document.line(*key, "src")) if src else None
 
 
 def is_local_path(target: str) -> bool:

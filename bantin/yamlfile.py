@@ -98,6 +98,11 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str, line_offs
     return Problem(path, line, f"invalid YAML: {message}", hint)
 
 
+def _short_tag(tag: str) -> str:
+    """A tag as it was written: tag:yaml.org,2002:python/name:os.system → !!python/name:os.system."""
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def _find_alias(root) -> int | None:
     """Line of the first reference, in document order, to a node already seen: only aliases
     make the graph share nodes. The line is that of the key or list holding the alias."""
@@ -120,7 +125,7 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
     """Construct the value of `node` into document.data at `key`, recording lines as it goes."""
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
         problems.append(Problem(path, node.start_mark.line + 1 + line_offset,
-                                f"{what} uses the YAML tag {node.tag!r}",
+                                f"{what} uses the YAML tag {_short_tag(node.tag)!r}",
                                 "YAML tags (!something) are not allowed; remove the tag"))
         value = INVALID
     elif isinstance(node, yaml.MappingNode):
@@ -146,7 +151,7 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
                                line_offset, what))
     elif node.tag not in _SCALAR_TAGS:
         problems.append(Problem(path, node.start_mark.line + 1 + line_offset,
-                                f"{what} uses the YAML tag {node.tag!r}",
+                                f"{what} uses the YAML tag {_short_tag(node.tag)!r}",
                                 "YAML tags (!something) are not allowed; remove the tag"))
         value = INVALID
     else:

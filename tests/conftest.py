@@ -80,3 +80,10 @@ def example_project(tmp_path) -> Path:
     if (REPO / "templates").is_dir():
         shutil.copytree(REPO / "templates", project / "templates")
     return project
+
+
+def pytest_addoption(parser):
+    # Here because pytest reads options only from conftest files it loads at startup.
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="rewrite tests/sites/golden/expected/ from the current build instead of "
+                          "comparing with it (review the diff like code)")

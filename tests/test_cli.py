@@ -79,10 +79,11 @@ def test_bad_project_fails_with_problems_on_stderr_and_writes_nothing(make_proje
 
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.splitlines() == [
+    assert err.splitlines() == [  # site.yaml's mistakes do not hide the articles'
+        "content/mot.md:4: unknown locality 'Khánh Thượng' — declare it under `localities:` in site.yaml",
         "site.yaml: missing required field 'title' — add a line `title: …`",
         "site.yaml:1: unknown key 'titel' in site.yaml — did you mean 'title'?",
-        "Build failed: 2 errors; nothing was written."]
+        "Build failed: 3 errors; nothing was written."]
     assert not (project / "_site").exists()
 
 
@@ -126,7 +127,7 @@ def test_output_outside_the_project_needs_force(project, tmp_path, capsys):
 
     assert main(["--project", str(project), "--output", str(output)]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
-        f"site.yaml: output folder '{output}' lies outside the project — give --force to write there anyway")
+        f"error: output folder '{output}' lies outside the project — add --force to write there anyway")
     assert not output.exists()
 
     assert main(["--project", str(project), "--output", str(output), "--force"]) == 0

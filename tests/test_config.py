@@ -199,7 +199,7 @@ def test_base_url_override(tmp_path):
 
 def test_bad_base_url_override(tmp_path):
     assert _problems(tmp_path, BASIC, base_url="user.github.io/repo") == [
-        ".: --base-url must be an http:// or https:// URL, not 'user.github.io/repo'"]
+        "error: --base-url must be an http:// or https:// URL, not 'user.github.io/repo'"]
 
 
 def test_digest_feed_and_related_settings(tmp_path):

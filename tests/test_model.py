@@ -196,8 +196,12 @@ def test_link_to_a_missing_file_is_a_problem_on_its_line():
                                       body="Đoạn một.\n\nXem [bài kia](khong-co.md) và ![Ảnh](mat.png).\n")])
 
     assert problems == [
-        "content/2024/a.md:8: file 'khong-co.md' not found (looked for content/2024/khong-co.md)",
-        "content/2024/a.md:8: image 'mat.png' not found (looked for content/2024/mat.png)"]
+        "content/2024/a.md:8: file 'khong-co.md' not found (looked for content/2024/khong-co.md)"
+        " — a path is read from the article's own folder; check the spelling, or start it with / to "
+        "read from content/",
+        "content/2024/a.md:8: image 'mat.png' not found (looked for content/2024/mat.png)"
+        " — a path is read from the article's own folder; check the spelling, or start it with / to "
+        "read from content/"]
     assert site.articles[0].body_html == '<p>Đoạn một.</p>\n<p>Xem <a href="#">bài kia</a> và <img alt="Ảnh" src="#">.</p>'
 
 
@@ -211,7 +215,7 @@ def test_link_to_an_unpublished_article_is_a_warning():
     _, problems = _build([_article("a.md", body_line=6, body="[sắp đăng](nhap.md)\n"),
                           _article("nhap.md", is_draft=True)])
 
-    assert problems == ["content/a.md:6: warning: link to 'nhap.md', an article that is not published"]
+    assert problems == ["content/a.md:6: warning: link to 'nhap.md', an article that is not published (a draft, dated in the future, or with errors)"]
 
 
 def test_image_without_alt_is_a_warning_on_its_line():

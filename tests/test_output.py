@@ -95,7 +95,7 @@ def test_outside_the_project_needs_force(project, tmp_path):
     output = tmp_path / "public"
 
     assert _refusal(project, output) == [
-        f"site.yaml: output folder '{output}' lies outside the project — give --force to write there anyway"]
+        f"site.yaml: output folder '{output}' lies outside the project — add --force to write there anyway"]
     assert _refusal(project, output, force=True) == []
 
 

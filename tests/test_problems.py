@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bantin.problems import WARNING, BuildError, Problem, did_you_mean, display_path, has_errors
+from bantin.problems import INFO, WARNING, BuildError, Problem, did_you_mean, display_path, has_errors
 
 
 def test_format_with_path_line_message_and_hint():
@@ -30,6 +30,16 @@ def test_warning_is_marked_and_is_not_an_error():
     assert not problem.is_error
     assert not has_errors([problem])
     assert has_errors([problem, Problem("content/a.md", 1, "bad")])
+
+
+def test_information_is_marked_and_is_not_an_error():
+    problem = Problem("site.yaml", 30, "locality 'quận Hà Đông' (ha-dong) has no articles",
+                      "its page stays empty until an article names it", INFO)
+
+    assert problem.format() == ("site.yaml:30: info: locality 'quận Hà Đông' (ha-dong) has no "
+                                "articles — its page stays empty until an article names it")
+    assert not problem.is_error
+    assert not has_errors([problem])
 
 
 def test_build_error_sorts_by_path_then_line_even_with_missing_lines():

@@ -90,7 +90,7 @@ def test_every_field():
             article.is_draft, article.extra) == (
         "tin-rieng", True, dt.datetime(2024, 7, 6, tzinfo=HANOI_TZ), ("khanh-thuong", "hoan-kiem"),
         ("Kinh tế", "Chuyển đổi số"), "Tóm tắt", "Ban biên tập",
-        Source("Kinhtedothi", "https://kinhtedothi.vn/bai", "Lan tỏa"), Image("anh.jpg", "Ảnh", "Bản tin", 13),
+        Source("Kinhtedothi", "https://kinhtedothi.vn/bai", "Lan tỏa"), Image("anh.jpg", "Ảnh", "Bản tin", 14),
         True, {"video": "abc"})
 
 

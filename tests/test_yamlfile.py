@@ -129,7 +129,7 @@ def test_python_object_tag_is_refused_and_nothing_runs(tmp_path):
     assert document.data == {"title": "A", "x": INVALID}
     assert _lines(problems) == [
         "content/a.md:3: front matter uses the YAML tag "
-        "'tag:yaml.org,2002:python/object/apply:os.system' — " + TAG_HINT]
+        "'!!python/object/apply:os.system' — " + TAG_HINT]
 
 
 def test_python_object_mapping_tag_is_refused():
@@ -137,7 +137,7 @@ def test_python_object_mapping_tag_is_refused():
 
     assert _lines(problems) == [
         "content/a.md:3: front matter uses the YAML tag "
-        "'tag:yaml.org,2002:python/object:builtins.dict' — " + TAG_HINT]
+        "'!!python/object:builtins.dict' — " + TAG_HINT]
 
 
 def test_tag_on_a_plain_value_is_refused_like_any_other_tag():
@@ -145,7 +145,7 @@ def test_tag_on_a_plain_value_is_refused_like_any_other_tag():
 
     assert _lines(problems) == [
         "content/a.md:3: front matter uses the YAML tag "
-        "'tag:yaml.org,2002:python/name:os.system' — " + TAG_HINT]
+        "'!!python/name:os.system' — " + TAG_HINT]
 
 
 def test_standard_tags_are_allowed():
