@@ -16,12 +16,12 @@ articles in content/, the settings in site.yaml and a theme in themes/."""
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    parser, build_parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("-h", "--help"):
         # The default command's options belong in the first help a newcomer reads.
         print(parser.format_help())
-        print(_build_parser(parser).format_help())
+        print(build_parser.format_help())
         return 0
     if not argv or argv[0] not in _COMMANDS + ("--version",):
         argv = ["build", *argv]  # `build` is the default command
@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
 _COMMANDS = ("build", "serve", "new", "check")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The whole command line, and the parser of `build` (the default command)."""
     parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION,
                                      epilog="With no command, `build` runs. "
                                             "`python build.py COMMAND --help` tells more.")
@@ -53,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_serve_command(commands)
     _add_new_command(commands)
     _add_check_command(commands)
-    return parser
+    return parser, build
 
 
 def _add_serve_command(commands) -> None:
@@ -108,11 +109,6 @@ def _add_check_command(commands) -> None:
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text for people (default), json for tools")
     check.set_defaults(run=_run_check)
-
-
-def _build_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return commands.choices["build"]
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
