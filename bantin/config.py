@@ -97,7 +97,11 @@ _TOPIC_KEYS = {"name", "slug", "description"}
 _HTML_KEYS = {"allow_tags", "allow_attributes"}
 # Never allowed, whatever site.yaml says: they run code or load other pages.
 FORBIDDEN_TAGS = {"script", "style", "object", "embed", "applet", "base", "meta", "link", "form",
-                  "frame", "frameset"}
+                  "frame", "frameset",
+                  # raw-text elements: a browser reads their content otherwise than the sanitiser
+                  "noscript", "template", "xmp", "plaintext", "noembed", "noframes"}
+# srcdoc holds a whole page (scripts included) that runs with the site's own origin.
+FORBIDDEN_ATTRIBUTES = {"style", "srcdoc"}
 
 
 def load_config(project_path: Path, base_url: str | None = None) -> SiteConfig:
@@ -195,7 +199,8 @@ def _parse_localities(reader: FieldReader, data: dict):
     for index, item in enumerate(reader.value(data, ("localities",), list, default=[])):
         key = ("localities", index)
         if not isinstance(item, dict):
-            reader.problem(key, f"'localities' item {index + 1} must be a mapping with at least `name:`")
+            reader.problem(key, f"'localities' item {index + 1} must be a mapping with at least `name:`",
+                           "write it as `- name: …`, with `kind:`, `parent:` … on the lines below")
             continue
         reader.check_keys(item, key, _LOCALITY_KEYS, "a locality")
         name = reader.text(item, key + ("name",), required=True)
@@ -256,7 +261,7 @@ def _parse_html(reader: FieldReader, data: dict) -> HtmlPolicy:
     attributes = []
     for tag, names in reader.value(value, ("html", "allow_attributes"), dict, default={}).items():
         names = reader.text_list(value["allow_attributes"], ("html", "allow_attributes", tag))
-        unsafe = [n for n, _ in names if n.lower().startswith("on") or n.lower() == "style"]
+        unsafe = [n for n, _ in names if n.lower().startswith("on") or n.lower() in FORBIDDEN_ATTRIBUTES]
         if unsafe:
             reader.problem(("html", "allow_attributes", tag),
                            f"the attribute '{unsafe[0]}' can never be allowed in articles")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import WARNING, Problem
-from .text import nfc
+from .text import is_reserved_name, nfc
 from .textfile import read_text_file
 from .yamlfile import YamlDocument, parse_yaml_mapping
 
@@ -117,6 +117,13 @@ def _walk_files(project_path: Path, problems: list[Problem]):
     if not root.is_dir():
         return
     project_real = project_path.resolve()
+    seen: set[str] = set()
+    if not root.resolve().is_relative_to(project_real):
+        problems.append(Problem(CONTENT_DIR, None, "content/ is a symbolic link to a folder outside "
+                                                   "the project",
+                                "move the folder into the project: files from outside it are never "
+                                "published"))
+        return
     for folder, dir_names, file_names in os.walk(root, followlinks=False):
         folder_path = Path(folder)
         rel_folder = folder_path.relative_to(root).as_posix()
@@ -128,36 +135,55 @@ def _walk_files(project_path: Path, problems: list[Problem]):
                                             "symbolic link to a folder is not followed",
                                             "copy the folder into content/ instead", WARNING))
                 dir_names.remove(name)
-            elif _bad_name(name):
+            elif _bad_name(name) or _unsafe_name(name):
                 problems.append(_bad_name_problem(prefix, name))
                 dir_names.remove(name)
         dir_names.sort()
         for name in sorted(file_names):
             if _is_ignored(name):
                 continue
-            if _bad_name(name):
+            if _bad_name(name) or _unsafe_name(name):
                 problems.append(_bad_name_problem(prefix, name))
                 continue
             path = folder_path / name
             rel_path = nfc(prefix + name)
+            if rel_path in seen:  # "Hà Nội.md" saved once in NFC and once in NFD by another tool
+                problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
+                                        "two files have this name, written with different Unicode "
+                                        "forms of the same letters", "delete or rename one of them"))
+                continue
+            seen.add(rel_path)
+            if not name.lower().endswith(MARKDOWN_SUFFIXES) and \
+                    any(is_reserved_name(part) for part in rel_path.split("/")):
+                problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
+                                        "the path holds a name Windows reserves for devices "
+                                        "(con, nul, aux, com1 …), so the site could not be copied "
+                                        "to Windows", "rename the file or its folder"))
+                continue
             if path.is_symlink():
                 try:
                     target = path.resolve(strict=True)
                 except (OSError, RuntimeError):
                     problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
-                                            "symbolic link is broken or loops"))
+                                            "symbolic link is broken or loops",
+                                            "delete it, or point it at a file inside the project"))
                     continue
                 if not target.is_relative_to(project_real) or not target.is_file():
                     problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
                                             "symbolic link points outside the project",
                                             "files from outside the project are never published"))
                     continue
+            if not path.is_file():  # a named pipe would make the build wait for ever
+                problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
+                                        "not a regular file (a named pipe, socket or device)",
+                                        "remove it from content/"))
+                continue
             yield path, rel_path
 
 
 def _is_ignored(name: str) -> bool:
     """Hidden files and the junk editors and file managers leave behind."""
-    return (name.startswith(".") or name in _JUNK_NAMES or name.endswith("~")
+    return (name.startswith((".", "~$")) or name in _JUNK_NAMES or name.endswith("~")
             or (name.startswith("#") and name.endswith("#")) or name.endswith((".swp", ".swo", ".tmp")))
 
 
@@ -165,7 +191,18 @@ def _bad_name(name: str) -> bool:
     return any("\udc80" <= c <= "\udcff" for c in name)
 
 
+def _unsafe_name(name: str) -> bool:
+    """A backslash (a folder separator on Windows), a control character (a line break …), or
+    '#' or '?', which would end the path part of the file's URL."""
+    return any(c in "\\#?" or c < " " or c == "\x7f" for c in name)
+
+
 def _bad_name_problem(prefix: str, name: str) -> Problem:
-    shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return Problem(f"{CONTENT_DIR}/{prefix}{shown}", None, "the file name is not valid UTF-8",
-                   "rename it using UTF-8 (or plain ASCII) characters")
+    if _bad_name(name):
+        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return Problem(f"{CONTENT_DIR}/{prefix}{shown}", None, "the file name is not valid UTF-8",
+                       "rename it using UTF-8 (or plain ASCII) characters")
+    shown = "".join("?" if c < " " or c == "\x7f" else c for c in name)
+    return Problem(f"{CONTENT_DIR}/{prefix}{shown}", None,
+                   "the name holds a backslash, '#', '?' or a control character (a line break, a tab …)",
+                   "rename it with letters, digits and hyphens")

@@ -94,8 +94,11 @@ def build_archive(articles, urls: Urls) -> tuple[ArchiveYear, ...]:
 def _bounds(year: int, number: int, period: str) -> tuple[dt.date, dt.date]:
     if period == "week":
         start = dt.date.fromisocalendar(year, number, 1)
-        return start, start + dt.timedelta(days=6)
+        # The last week of 9999 ends in a year Python has no date for: end it on 31/12/9999.
+        return start, start + dt.timedelta(days=min(6, (dt.date.max - start).days))
     start = dt.date(year, number, 1)
+    if (year, number) == (dt.MAXYEAR, 12):
+        return start, dt.date.max
     following = dt.date(year + (number == 12), number % 12 + 1, 1)
     return start, following - dt.timedelta(days=1)
 

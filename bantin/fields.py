@@ -5,10 +5,16 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from .problems import Problem, did_you_mean
+from .text import strip_control_characters
 from .yamlfile import INVALID, YamlDocument
 
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list",
                dict: "a mapping of keys to values"}
+_TYPE_HINTS = {str: "write it as text; put it in quotes if it looks like a list, a number or "
+                    "true/false",
+               int: "write a whole number, such as 10", bool: "write true or false",
+               list: "write a list, such as [a, b], or one `- item` per line below it",
+               dict: "write its keys on the lines below it, each indented by two spaces"}
 
 
 class FieldReader:
@@ -43,7 +49,7 @@ class FieldReader:
             return default
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
             self.problem(key, f"'{_dotted(key)}' must be {_TYPE_NAMES[kind]}, "
-                              f"not {_describe(value)}")
+                              f"not {_describe(value)}", _TYPE_HINTS[kind])
             return default
         return value
 
@@ -52,12 +58,13 @@ class FieldReader:
         value = mapping.get(key[-1])
         if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
             return str(value)
-        value = self.value(mapping, key, str, required, default)
-        if value is default:
+        value = self.value(mapping, key, str, required, None)
+        if value is None:  # missing or of another type, reported already when required
             return default
-        value = value.strip()
+        # "\x07" and the like are only written on purpose as YAML escapes; no page shows them.
+        value = strip_control_characters(value).strip()
         if not value and required:
-            self.problem(key, f"'{_dotted(key)}' is empty")
+            self.problem(key, f"'{_dotted(key)}' is empty", "write a value after the colon")
             return default
         return value
 
@@ -68,26 +75,35 @@ class FieldReader:
         if value is None or value is INVALID:
             return []
         if isinstance(value, (str, int)) and not isinstance(value, bool):
-            return [(str(value).strip(), self.document.line(*key))]
+            return [(strip_control_characters(str(value)).strip(), self.document.line(*key))]
         if not isinstance(value, list):
-            self.problem(key, f"'{_dotted(key)}' must be a list, not {_describe(value)}")
+            self.problem(key, f"'{_dotted(key)}' must be a list, not {_describe(value)}",
+                         _TYPE_HINTS[list])
             return []
         items = []
         for index, item in enumerate(value):
             if item is INVALID:
                 continue
-            if isinstance(item, (str, int)) and not isinstance(item, bool) and str(item).strip():
-                items.append((str(item).strip(), self.document.line(*key, index)))
+            text = strip_control_characters(str(item)).strip() \
+                if isinstance(item, (str, int)) and not isinstance(item, bool) else ""
+            if text:
+                items.append((text, self.document.line(*key, index)))
+            elif isinstance(item, str):
+                self.problem(key + (index,), f"'{_dotted(key)}' item {index + 1} is empty",
+                             "remove it, or write the name")
             else:
                 self.problem(key + (index,), f"'{_dotted(key)}' item {index + 1} must be text, "
-                                             f"not {_describe(item)}")
+                                             f"not {_describe(item)}",
+                             "write each item as text, in quotes if it looks like a list, a "
+                             "number or true/false")
         return items
 
     def http_url(self, mapping: dict, key: tuple) -> str:
         """An absolute http(s) URL, or '' when absent."""
         url = self.text(mapping, key)
         if url and not is_http_url(url):
-            self.problem(key, f"'{_dotted(key)}' must be an http:// or https:// URL, not {url!r}")
+            self.problem(key, f"'{_dotted(key)}' must be an http:// or https:// URL, not {url!r}",
+                         "write the full address, starting with https://")
             return ""
         return url
 

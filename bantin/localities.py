@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import difflib
+import heapq
+from collections import Counter
 from dataclasses import dataclass
 
 from .config import CONFIG_NAME, LocalityConfig
@@ -35,8 +37,32 @@ class LocalityIndex:
                 self._exact.setdefault(loose_key(form), set()).add(locality.slug)
                 self._folded.setdefault(fold(form), set()).add(locality.slug)
         self._display = {fold(label(l)): l for l in localities}
+        # For did-you-mean: each folded label and name, the localities it stands for, and an
+        # index of its letter pairs, so that thousands of localities stay fast to search.
+        self._names = [fold(l.name) for l in self.by_slug.values()]
+        self._forms: dict[str, list[LocalityConfig]] = {}
+        for locality in self.by_slug.values():
+            for key in (fold(label(locality)), fold(locality.name)):
+                forms = self._forms.setdefault(key, [])
+                if locality not in forms:
+                    forms.append(locality)
+        self._grams: dict[str, list[str]] = {}
+        for key in self._forms:
+            for gram in _grams(key):
+                self._grams.setdefault(gram, []).append(key)
+        # Pairs most names share ("xa", "ph") tell little and cost most: left out when others exist.
+        self._common = {gram for gram, keys in self._grams.items()
+                        if len(keys) > max(_SHORTLIST, len(self._forms) // 8)}
+        self._display_keys, self._name_keys = set(self._display), set(self._names)
+        self._memo: dict[str, Match] = {}
 
     def match(self, value: str) -> Match:
+        """The slug `value` names, or why there is none (the same value is matched once)."""
+        if value not in self._memo:
+            self._memo[value] = self._match(value)
+        return self._memo[value]
+
+    def _match(self, value: str) -> Match:
         for table, key in ((self._exact, loose_key(value)), (self._folded, fold(value))):
             slugs = table.get(key)
             if slugs and len(slugs) == 1:
@@ -47,19 +73,49 @@ class LocalityIndex:
                 return Match(None, f"locality '{value}' is ambiguous: it could be {listed}",
                              f"write the slug or the kind with the name, e.g. "
                              f"'{label(self.by_slug[choices[0]])}' or '{choices[0]}'")
-        close = difflib.get_close_matches(fold(value), list(self._display), n=3, cutoff=0.6)
-        close += [f for f in difflib.get_close_matches(fold(value), [fold(l.name) for l in
-                  self.by_slug.values()], n=3, cutoff=0.6)]
+        word = fold(value)
+        displays, names = list(self._display), self._names
+        shortlist = self._shortlist(word)
+        if shortlist is not None:
+            displays = [key for key in shortlist if key in self._display_keys]
+            names = [key for key in shortlist if key in self._name_keys]
+        close = difflib.get_close_matches(word, displays, n=3, cutoff=0.6)
+        close += difflib.get_close_matches(word, names, n=3, cutoff=0.6)
         suggestions = []
         for key in close:
-            for locality in self.by_slug.values():
-                if fold(label(locality)) == key or fold(locality.name) == key:
-                    text = f"'{label(locality)}' ({locality.slug})"
-                    if text not in suggestions:
-                        suggestions.append(text)
+            for locality in self._forms.get(key, ()):
+                text = f"'{label(locality)}' ({locality.slug})"
+                if text not in suggestions:
+                    suggestions.append(text)
         hint = ("did you mean " + " or ".join(suggestions[:3]) + "?") if suggestions else \
             f"declare it under `localities:` in {CONFIG_NAME}"
         return Match(None, f"unknown locality '{value}'", hint)
+
+    def _shortlist(self, word: str) -> set[str] | None:
+        """The labels and names sharing most letter pairs with `word`, or None for all of them.
+
+        difflib compares every candidate in full; with thousands of localities, hundreds of
+        unknown names would take minutes, so only the likeliest few are compared.
+        """
+        if len(self._forms) <= _SHORTLIST:
+            return None
+        shared: Counter = Counter()
+        grams = _grams(word)
+        for gram in [gram for gram in grams if gram not in self._common] or grams:
+            shared.update(self._grams.get(gram, ()))
+        likely = [key for key, _ in shared.most_common(4 * _SHORTLIST)]
+        best = heapq.nlargest(_SHORTLIST, likely,
+                              key=lambda key: (2 * shared[key] / (len(grams) + len(key) + 1), key))
+        return set(best)
+
+
+_SHORTLIST = 50  # candidates compared in full for a did-you-mean
+
+
+def _grams(text: str) -> set[str]:
+    """The letter pairs of `text`, with its ends marked: "ba vi" → " b", "ba", "a ", …"""
+    padded = f" {text} "
+    return {padded[i:i + 2] for i in range(len(padded) - 1)}
 
 
 def forms_of(locality: LocalityConfig) -> list[str]:
@@ -105,13 +161,45 @@ def check_localities(localities: tuple[LocalityConfig, ...], index: LocalityInde
                                     f"parent of '{label(locality)}': {match.message}", match.hint))
             parents[locality.slug] = None
         elif match.slug == locality.slug:
-            problems.append(Problem(CONFIG_NAME, locality.line,
-                                    f"'{label(locality)}' is its own parent"))
+            problems.append(Problem(CONFIG_NAME, locality.parent_line or locality.line,
+                                    f"'{label(locality)}' is its own parent",
+                                    "give the locality it lies in, or remove `parent:`"))
             parents[locality.slug] = None
         else:
             parents[locality.slug] = match.slug
     problems += _cycle_problems(parents, seen_slugs)
+    problems += _depth_problems(parents, seen_slugs)
     return parents, problems
+
+
+MAX_DEPTH = 20  # levels below a top locality; Vietnam's administrative tree has four or five
+
+
+def _depth_problems(parents: dict, by_slug: dict) -> list[Problem]:
+    """Cut the tree below MAX_DEPTH levels: pages, digests and the theme walk it level by level."""
+    depth: dict[str, int] = {}
+    for start in parents:
+        chain, slug = [], start
+        while slug is not None and slug not in depth:  # no loops left: they were cut
+            chain.append(slug)
+            slug = parents[slug]
+        level = -1 if slug is None else depth[slug]
+        for slug in reversed(chain):
+            level += 1
+            depth[slug] = level
+    problems = []
+    for slug, level in depth.items():
+        if level == MAX_DEPTH + 1:
+            locality = by_slug[slug]
+            problems.append(Problem(CONFIG_NAME, locality.parent_line or locality.line,
+                                    f"'{label(locality)}' lies more than {MAX_DEPTH} levels deep "
+                                    "in the locality tree",
+                                    "localities nest a few levels (thành phố → quận → phường); "
+                                    "check the `parent:` of this one and of those above it"))
+    for slug, level in depth.items():
+        if level > MAX_DEPTH:  # reported above, at the first level too deep
+            parents[slug] = None
+    return problems
 
 
 def _cycle_problems(parents: dict, by_slug: dict) -> list[Problem]:

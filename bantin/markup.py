@@ -31,7 +31,12 @@ _ATTRIBUTES = {"*": {"id", "title", "lang", "dir"}, "a": {"href"},
                "abbr": {"title"}, "code": {"class"}, "div": {"class"}, "sup": {"class"},
                "li": {"class"}}
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_ATTRIBUTES = {"href", "src", "srcset", "cite", "action", "formaction", "poster", "data",
+                   "background", "longdesc", "xlink:href"}
+_SPACES = re.compile("[\\s\x00-\x20\x7f\u00ad\u200b-\u200d\u2060\ufeff]+")  # and invisible ones
+_SCHEME = re.compile("([a-z][a-z0-9+.-]*):")
 _PLACEHOLDER = re.compile("\x02wzxhzdk:\\d+\x03")
+_ESCAPED = re.compile("\x02(\\d+)\x03")  # a backslash escape (\_ \* \.), until Markdown's unescape
 
 Rewrite = Callable[[str, str], str | None]  # (tag, url) → final URL, or None to leave it as is
 
@@ -70,7 +75,8 @@ class MarkdownRenderer:
         )
         tags, attributes = _allowed(policy)
         self._cleaner = nh3.Cleaner(tags=tags, attributes=attributes, url_schemes=_URL_SCHEMES,
-                                    link_rel=None, filter_style_properties={"text-align"})
+                                    link_rel=None, filter_style_properties={"text-align"},
+                                    attribute_filter=_drop_spaced_script_urls)
 
     def render(self, text: str, rewrite: Rewrite) -> Markup:
         """Convert Markdown to HTML, rewriting links to content files, and sanitise the result.
@@ -89,6 +95,19 @@ class MarkdownRenderer:
         finally:
             self._extension.collector = None
         return Markup(self._cleaner.clean(html), collector.first_paragraph, tuple(collector.images))
+
+
+def _drop_spaced_script_urls(tag: str, attribute: str, value: str) -> str | None:
+    """Drop a URL that reads as another scheme once its spaces are taken out ("java  script:").
+
+    Browsers take such a URL as a harmless relative one, but it should not look like a script
+    to anyone reading the page; nh3 has already refused the real ones.
+    """
+    if attribute in _URL_ATTRIBUTES:
+        scheme = _SCHEME.match(_SPACES.sub("", value).lower())
+        if scheme and scheme.group(1) not in _URL_SCHEMES:
+            return None
+    return value
 
 
 def _allowed(policy: HtmlPolicy) -> tuple[set, dict]:
@@ -152,12 +171,16 @@ class _Rewriter(Treeprocessor):
             if element.tag == "p" and not self.collector.first_paragraph:
                 # Raw HTML is stashed behind placeholders at this stage: leave it out.
                 text = _PLACEHOLDER.sub("", "".join(element.itertext()))
+                text = _ESCAPED.sub(lambda match: chr(int(match[1])), text)
                 self.collector.first_paragraph = " ".join(text.split())
             attribute = {"a": "href", "img": "src"}.get(element.tag)
             if attribute and element.get(attribute):
+                url = _ESCAPED.sub(lambda match: chr(int(match[1])), element.get(attribute))
+                if "\\" in url:  # refused anyway: show it as it was written
+                    url = _ESCAPED.sub(lambda match: "\\" + chr(int(match[1])), element.get(attribute))
                 if element.tag == "img":
-                    self.collector.images.append((element.get("src"), element.get("alt", "")))
-                new_url = self.collector.rewrite(element.tag, element.get(attribute))
+                    self.collector.images.append((url, element.get("alt", "")))
+                new_url = self.collector.rewrite(element.tag, url)
                 if new_url is not None:
                     element.set(attribute, new_url)
 

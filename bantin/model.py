@@ -269,12 +269,22 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
     folder = posixpath.dirname(article.rel_path)
 
     def rewrite(tag: str, target: str) -> str | None:
+        if "\\" in target and not target.lower().startswith(("http://", "https://", "mailto:",
+                                                             "tel:")):
+            # A Windows path (..\anh.jpg, C:\anh.jpg): browsers would read it as a path too.
+            _link_problem(article, target, f"{'image' if tag == 'img' else 'link'} '{target}' "
+                          "uses backslashes", problems,
+                          hint="write the path with forward slashes (/) from the article's "
+                               "folder, as in images/anh.jpg")
+            return "#"
         if target.startswith("#") or not is_local_path(target):
             return None
         path, _, fragment = target.partition("#")
         rel = resolve_content_path(folder, unquote(path))
         if rel is None:
-            _link_problem(article, target, f"link '{target}' leaves content/", problems)
+            _link_problem(article, target, f"link '{target}' leaves content/", problems,
+                          hint="only files inside content/ are published; give the path from "
+                               "the article's folder to a file there")
             return "#"
         if rel in article_urls:
             site_url = article_urls[rel]

@@ -13,6 +13,7 @@ from .urls import output_file
 # Kept from the previous output: people deploy from a git worktree in _site/, with a CNAME.
 KEEP_NAMES = (".git", "CNAME")
 _SOURCE_NAMES = ("content", "themes", "templates", "site.yaml", "build.py")
+_VCS_NAMES = (".git", ".hg", ".svn")  # the project's history: never an output folder
 
 
 def check_output_path(project_path: Path, output_path: Path, force: bool = False,
@@ -38,7 +39,9 @@ def check_output_path(project_path: Path, output_path: Path, force: bool = False
         return refuse("is the root or home folder")
     if project.is_relative_to(resolved):
         return refuse("is the project folder or holds it")
-    for name in ("content", "themes", "templates"):
+    if Path.home().resolve().is_relative_to(resolved):
+        return refuse("holds the home folder")
+    for name in ("content", "themes", "templates", *_VCS_NAMES):
         source = project / name
         if resolved.is_relative_to(source) or source.is_relative_to(resolved):
             return refuse(f"is or lies inside {name}/")
@@ -53,16 +56,18 @@ def check_output_path(project_path: Path, output_path: Path, force: bool = False
 
 @contextmanager
 def build_lock(output_path: Path):
-    """One build at a time per output folder: a second build waits, then builds in turn."""
+    """One build at a time per output folder: a second build waits, then builds in turn.
+
+    The lock is held on the folder that holds the output, so no lock file is left beside it.
+    """
     output_path = Path(os.path.abspath(output_path))
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = output_path.parent / f".{output_path.name}.lock"
-    with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    descriptor = os.open(output_path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
 
 
 def write_site(output_path: Path, pages, files) -> int:
@@ -73,6 +78,7 @@ def write_site(output_path: Path, pages, files) -> int:
     output_path = Path(os.path.abspath(output_path))
     new_path = output_path.parent / f".{output_path.name}.new-{os.getpid()}"
     old_path = output_path.parent / f".{output_path.name}.old-{os.getpid()}"
+    _remove_leftovers(output_path)
     shutil.rmtree(new_path, ignore_errors=True)
     try:
         new_path.mkdir(parents=True)
@@ -85,6 +91,26 @@ def write_site(output_path: Path, pages, files) -> int:
         shutil.rmtree(new_path, ignore_errors=True)
         raise
     return len(pages) + len(files)
+
+
+def _remove_leftovers(output_path: Path) -> None:
+    """Remove the temporary folders of builds that were killed (by their names, ours only).
+
+    Runs under the build lock, so no other build is using them. A build stopped between the
+    two renames of the swap left the previous output as `.<name>.old-<pid>`: it is put back.
+    """
+    if not output_path.parent.is_dir():
+        return
+    for kind in ("old", "new"):
+        prefix = f".{output_path.name}.{kind}-"
+        for path in sorted(output_path.parent.iterdir()):
+            if not (path.name.startswith(prefix) and path.name[len(prefix):].isdigit()
+                    and path.is_dir() and not path.is_symlink()):
+                continue
+            if kind == "old" and not os.path.lexists(output_path):
+                os.rename(path, output_path)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _target(root: Path, site_url: str) -> Path:
@@ -101,7 +127,7 @@ def _swap(output_path: Path, new_path: Path, old_path: Path) -> None:
         os.rename(new_path, output_path)
         return
     for name in KEEP_NAMES:  # keep them unless the build made its own
-        if (output_path / name).exists() and not (new_path / name).exists():
+        if os.path.lexists(output_path / name) and not os.path.lexists(new_path / name):
             _copy_entry(output_path / name, new_path / name)
     os.rename(output_path, old_path)
     try:

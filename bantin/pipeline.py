@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,10 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
                include_future: bool = False, force: bool = False, write: bool = True) -> BuildResult:
     """Build the site in `project_path`; raise BuildError with every problem when it cannot."""
     config, problems = read_config(project_path, base_url)                        # 1
-    output_path = Path(output_dir).resolve() if output_dir else config.output_path
+    # Not resolved: the guard must see a symbolic link before it is followed. "~" is the home
+    # folder, as in a shell, never a folder named "~" that a later `rm -rf ~` would confuse.
+    output_path = Path(os.path.abspath(os.path.expanduser(output_dir) if output_dir else
+                                       project_path / os.path.expanduser(config.output_dir)))
     if write:
         problems += check_output_path(project_path, output_path, force,
                                       shown=output_dir or config.output_dir,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from jinja2.loaders import split_template_path
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
@@ -203,19 +204,32 @@ def render_page(env: jinja2.Environment, spec: PageSpec, project_path: Path, pro
         template = env.get_template(spec.template)
         html = template.render(page_url=spec.url, **spec.context)
     except jinja2.TemplateSyntaxError as error:
-        problems.append(Problem(_template_path(error.filename, project_path) or spec.template,
-                                error.lineno, f"template syntax error: {error.message}"))
+        path = _template_path(error.filename, project_path) or spec.template
+        # Listed once, with the first page that needed the template, not once per page.
+        if not any(p.path == path and p.line == error.lineno and
+                   p.message.endswith(f": {error.message}") for p in problems):
+            problems.append(Problem(path, error.lineno, f"template syntax error while rendering "
+                                    f"{spec.origin} ({spec.url or 'home'}): {error.message}"))
         return None
     except jinja2.TemplateNotFound as error:
-        problems.append(Problem(spec.origin, None, f"template '{error.name}' not found",
-                                "add it to the theme or to templates/"))
+        path, line = _template_frame(error, project_path)  # the template that asked for it
+        detail = f"template '{error.name}' not found"
+        if not any(p.path == (path or spec.origin) and p.line == line and p.message.endswith(detail)
+                   for p in problems):
+            problems.append(Problem(path or spec.origin, line, f"error while rendering {spec.origin} "
+                                    f"({spec.url or 'home'}): {detail}" if path else detail,
+                                    "add it to the theme or to templates/"))
         return None
     except Exception as error:  # noqa: BLE001 - any mistake in a template is the theme's, not ours
         path, line = _template_frame(error, project_path)
         detail = error.args[0] if isinstance(error, KeyError) and error.args else error
-        problems.append(Problem(path or spec.template, line,
-                                f"error while rendering {spec.origin} ({spec.url or 'home'}): "
-                                f"{type(error).__name__}: {detail}"))
+        detail = f"{type(error).__name__}: {detail}"
+        path = path or spec.template
+        # Listed once, with the first page it broke, not once per page.
+        if not any(p.path == path and p.line == line and p.message.endswith(f": {detail}")
+                   for p in problems):
+            problems.append(Problem(path, line, f"error while rendering {spec.origin} "
+                                                f"({spec.url or 'home'}): {detail}"))
         return None
     return html.encode("utf-8")
 
@@ -237,6 +251,20 @@ def find_url_clashes(pages: list[Page], files: list[Published]) -> list[Problem]
     return problems
 
 
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """Templates from folders; a file that is not UTF-8 is a syntax error naming it and its line."""
+
+    def get_source(self, environment, template):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as error:
+            paths = [Path(folder, *split_template_path(template)) for folder in self.searchpath]
+            filename = next((str(path) for path in paths if path.is_file()), template)
+            line = error.object[:error.start].count(b"\n") + 1
+            raise jinja2.TemplateSyntaxError("the file is not UTF-8 text; save it as UTF-8", line,
+                                             template, filename) from None
+
+
 def make_environment(site: Site, theme: Theme, project_path: Path, files) -> jinja2.Environment:
     """A Jinja environment for the site: site templates, then the theme and its parents."""
     folders = []
@@ -244,9 +272,9 @@ def make_environment(site: Site, theme: Theme, project_path: Path, files) -> jin
     if site_templates.is_dir():
         folders.append(str(site_templates))
     folders += [str(folder / "templates") for _, folder in theme.chain]
-    prefixed = {name: jinja2.FileSystemLoader(str(folder / "templates")) for name, folder in theme.chain}
+    prefixed = {name: _TemplateLoader(str(folder / "templates")) for name, folder in theme.chain}
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folders), jinja2.PrefixLoader(prefixed)]),
+        loader=jinja2.ChoiceLoader([_TemplateLoader(folders), jinja2.PrefixLoader(prefixed)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )

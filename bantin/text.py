@@ -33,10 +33,16 @@ def loose_key(text: str) -> str:
     return " ".join(nfc(text).casefold().split())
 
 
+# A slug becomes a folder name: file systems refuse names over 255 bytes, so a slug made from
+# a very long title is cut at a word boundary, far above any real headline's.
+MAX_SLUG_LENGTH = 200
+
+
 @functools.lru_cache(maxsize=65536)  # pure, and called for every name many times a build
 def slugify(text: str) -> str:
-    """A URL slug: ASCII, lower case, hyphens (Đà Nẵng → da-nang)."""
-    return _slugify(nfc(text).replace("đ", "d").replace("Đ", "D"))
+    """A URL slug: ASCII, lower case, hyphens (Đà Nẵng → da-nang), at most MAX_SLUG_LENGTH long."""
+    return _slugify(nfc(text).replace("đ", "d").replace("Đ", "D"), max_length=MAX_SLUG_LENGTH,
+                    word_boundary=True)
 
 
 def sort_key(text: str) -> tuple:
@@ -73,7 +79,9 @@ def sort_key(text: str) -> tuple:
     return (tuple(letters), tuple(tones), tuple(cases), nfc(text))
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (but tab and line ends) and U+FFFE/U+FFFF, which are not characters:
+# XML cannot hold any of them, and none belongs in a page.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def has_control_characters(text: str) -> bool:

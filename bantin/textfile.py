@@ -20,6 +20,8 @@ def read_text_file(path: Path, shown_path: str) -> tuple[str | None, list[Proble
 
 
 def decode_text(data: bytes, shown_path: str) -> tuple[str | None, list[Problem]]:
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00
+        return None, [Problem(shown_path, None, "the file is UTF-32, not UTF-8", _SAVE_AS_UTF8)]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
             len(data) > 1 and (data[0] == 0 or data[1] == 0)):
         return None, [Problem(shown_path, None, "the file is UTF-16, not UTF-8", _SAVE_AS_UTF8)]

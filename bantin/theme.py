@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .problems import BuildError, Problem, did_you_mean
 from .textfile import read_text_file
-from .yamlfile import parse_yaml_mapping
+from .yamlfile import INVALID, parse_yaml_mapping
 
 THEMES_DIR = "themes"
 _THEME_KEYS = {"parent", "name", "description"}
@@ -26,9 +26,12 @@ class Theme:
         files: dict[str, Path] = {}
         for _, folder in reversed(self.chain):
             static = folder / "static"
+            project = folder.parent.parent.resolve()  # the theme is themes/<name> in the project
             if static.is_dir():
                 for path in sorted(static.rglob("*")):
-                    if path.is_file() and not path.name.startswith("."):
+                    # A file reached through a symbolic link from outside the project is never published.
+                    if path.is_file() and not path.name.startswith(".") and \
+                            path.resolve().is_relative_to(project):
                         files[path.relative_to(static).as_posix()] = path
         return files
 
@@ -58,6 +61,7 @@ def load_theme(project_path: Path, name: str, language: str, line: int | None = 
     strings: dict = {}
     for theme_name, folder in reversed(chain):
         strings.update(_read_strings(folder, f"{THEMES_DIR}/{theme_name}", language, problems))
+        problems += _links_from_outside(folder, f"{THEMES_DIR}/{theme_name}", project_path)
     missing = [key for key in REQUIRED_STRINGS if key not in strings]
     if missing and not problems:
         problems.append(Problem(f"{THEMES_DIR}/{chain[0][0]}/i18n/{language}.yaml", None,
@@ -79,16 +83,54 @@ def _parent_of(folder: Path, shown: str, problems: list[Problem]) -> str:
         if key not in _THEME_KEYS:
             problems.append(Problem(f"{shown}/theme.yaml", document.line(key), f"unknown key '{key}'",
                                     did_you_mean(str(key), _THEME_KEYS)))
-    parent = document.data.get("parent") or ""
-    return parent if isinstance(parent, str) else ""
+    parent = document.data.get("parent")
+    if parent is None or parent == "":
+        return ""
+    if not isinstance(parent, str) or parent in (".", "..") or "/" in parent or "\\" in parent:
+        problems.append(Problem(f"{shown}/theme.yaml", document.line("parent"),
+                                f"'parent' must be the name of a folder in themes/, not {parent!r}"))
+        return ""
+    return parent
 
 
 def _read_strings(folder: Path, shown: str, language: str, problems: list[Problem]) -> dict:
     path = folder / "i18n" / f"{language}.yaml"
     if not path.is_file():
         return {}
-    document = _read_yaml(path, f"{shown}/i18n/{language}.yaml", problems)
-    return document.data if document else {}
+    shown = f"{shown}/i18n/{language}.yaml"
+    document = _read_yaml(path, shown, problems)
+    if document is None:
+        return {}
+    strings = {}
+    for key, value in document.data.items():
+        if isinstance(value, dict) and all(_is_text(v) for v in value.values()):
+            strings[key] = {k: str(v) for k, v in value.items()}
+        elif _is_text(value):
+            strings[key] = str(value)
+        elif value is not INVALID:  # a YAML tag, reported already
+            problems.append(Problem(shown, document.line(key), f"UI string '{key}' must be text, "
+                                    "or `one:` and `other:` texts", f"write it as `{key}: \"…\"`"))
+    return strings
+
+
+def _links_from_outside(folder: Path, shown: str, project_path: Path) -> list[Problem]:
+    """Static files reached through a symbolic link from outside the project (never published)."""
+    static, project = folder / "static", project_path.resolve()
+    if not static.is_dir():
+        return []
+    if not static.resolve().is_relative_to(project):
+        paths = [static]
+    else:
+        paths = [path for path in sorted(static.rglob("*"))
+                 if path.is_file() and not path.resolve().is_relative_to(project)]
+    return [Problem(f"{shown}/{path.relative_to(folder).as_posix()}", None,
+                    "symbolic link points outside the project",
+                    "files from outside the project are never published; copy it into the theme")
+            for path in paths]
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def _read_yaml(path: Path, shown: str, problems: list[Problem]):

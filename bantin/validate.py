@@ -11,7 +11,8 @@ from .fields import FieldReader, is_http_url
 from .localities import LocalityIndex
 from .problems import Problem
 from .yamlfile import INVALID
-from .text import has_control_characters, is_reserved_name, slugify, strip_control_characters
+from .text import (MAX_SLUG_LENGTH, fold, has_control_characters, is_reserved_name, slugify,
+                   strip_control_characters)
 
 FRONT_MATTER_KEYS = {"title", "date", "updated", "localities", "locality", "topics", "summary",
                      "author", "source", "image", "draft", "slug", "extra"}
@@ -88,7 +89,8 @@ def validate_article(source: SourceFile, config: SiteConfig, index: LocalityInde
     date = _read_date(reader, data, ("date",), config, required=True)
     updated = _read_date(reader, data, ("updated",), config)
     if "locality" in data and "localities" in data:
-        reader.problem(("locality",), "give either 'locality' or 'localities', not both")
+        reader.problem(("locality",), "give either 'locality' or 'localities', not both",
+                       "list every locality under `localities:` and remove `locality:`")
     locality_key = ("locality",) if "locality" in data else ("localities",)
     locality_slugs = []
     for value, line in reader.text_list(data, locality_key):
@@ -98,10 +100,16 @@ def validate_article(source: SourceFile, config: SiteConfig, index: LocalityInde
         elif match.slug not in locality_slugs:  # the same place by name, slug and alias: once
             locality_slugs.append(match.slug)
     topic_names = []
+    declared_topics = {fold(form) for topic in config.topics for form in (topic.name, topic.slug)}
     for value, line in reader.text_list(data, ("topics",)):
         if not slugify(value):
             problems.append(Problem(source.shown_path, line, f"topic '{value}' has no letters or "
                                     "digits to make a URL from", "write the topic as a word"))
+        elif is_reserved_name(slugify(value)) and fold(value) not in declared_topics:
+            problems.append(Problem(source.shown_path, line, f"topic '{value}' would get the URL "
+                                    f"slug '{slugify(value)}', a name Windows reserves for devices",
+                                    f"declare it in site.yaml with a `slug:` of its own, or name it "
+                                    f"otherwise"))
         else:
             topic_names.append(value)
     topic_names = _unique(topic_names)
@@ -147,7 +155,10 @@ def parse_date(value, tzinfo) -> tuple[dt.datetime, bool] | None:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=tzinfo), True
-        return value.astimezone(tzinfo), True
+        try:
+            return value.astimezone(tzinfo), True
+        except OverflowError:  # 9999-12-31T23:00-12:00 is already year 10000 in Hà Nội
+            return None
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=tzinfo), False
     return None
@@ -163,16 +174,31 @@ def _read_date(reader: FieldReader, data: dict, key: tuple, config: SiteConfig, 
     if value is INVALID:
         return None
     parsed = parse_date(value, config.tzinfo) if not isinstance(value, bool) else None
-    if parsed is None:
+    if parsed is None and _is_aware_datetime(value):  # then only the timezone made it overflow
+        reader.problem(key, f"'{name}' {value} falls outside the years 1 to 9999 in the site's "
+                            "timezone", "check the year")
+    elif parsed is None:
         reader.problem(key, f"'{name}' is not a date: {value!r}", _DATE_HINT)
     return parsed
+
+
+def _is_aware_datetime(value) -> bool:
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return False
+    return isinstance(value, dt.datetime) and value.tzinfo is not None
 
 
 def _read_slug(reader: FieldReader, data: dict, source: SourceFile, title: str) -> str:
     given = reader.text(data, ("slug",))
     key = ("slug",) if given else ("title",)
     slug = slugify(given or title)
-    if given and slug != given:
+    if given and len(given) > MAX_SLUG_LENGTH:
+        reader.problem(key, f"the slug is longer than {MAX_SLUG_LENGTH} characters",
+                       f"give a shorter `slug:`, such as {slug!r}")
+    elif given and slug != given:
         reader.problem(key, f"slug {given!r} is not a plain URL slug",
                        f"use lower-case ASCII letters, digits and hyphens, such as {slug or 'tin-moi'!r}")
     elif title and not slug:

@@ -133,7 +133,9 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1 + line_offset
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(path, line, f"{what} has a key that is not a plain name"))
+                problems.append(Problem(path, line, f"{what} has a key that is not a plain name",
+                                        "write each key as a name followed by a colon, such as "
+                                        "`title:`"))
                 continue
             name = key_node.value
             if name in value:
@@ -161,7 +163,11 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
             line = node.start_mark.line + 1 + line_offset
             field = ".".join(str(k) for k in key)
             reason = getattr(error, "problem", None) or str(error)
-            problems.append(Problem(path, line, f"'{field}': cannot read {node.value!r}: {reason}"))
+            hint = "check that the day exists in that month, the time is between 00:00 and " \
+                "23:59 and any offset between -12:00 and +14:00" \
+                if node.tag.endswith(":timestamp") else "put the value in quotes to keep it as text"
+            problems.append(Problem(path, line, f"'{field}': cannot read {node.value!r}: {reason}",
+                                    hint))
             value = INVALID
     if not key:
         document.data = value

@@ -123,7 +123,7 @@ def test_page_size_zero(tmp_path):
 
 def test_page_size_as_text(tmp_path):
     assert _problems(tmp_path, BASIC + "page_size: ten\n") == [
-        "site.yaml:3: 'page_size' must be a whole number, not 'ten'"]
+        "site.yaml:3: 'page_size' must be a whole number, not 'ten' — write a whole number, such as 10"]
 
 
 def test_theme_must_be_a_folder_name(tmp_path):
@@ -133,7 +133,8 @@ def test_theme_must_be_a_folder_name(tmp_path):
 
 def test_extra_must_be_a_mapping(tmp_path):
     assert _problems(tmp_path, BASIC + "extra: [a]\n") == [
-        "site.yaml:3: 'extra' must be a mapping of keys to values, not a list"]
+        "site.yaml:3: 'extra' must be a mapping of keys to values, not a list "
+        "— write its keys on the lines below it, each indented by two spaces"]
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -168,7 +169,8 @@ def test_locality_mistakes(tmp_path):
         """)) == [
         "site.yaml:5: slug 'Dong Anh' is not a plain URL slug — use lower-case ASCII letters, "
         "digits and hyphens, such as 'dong-anh'",
-        "site.yaml:6: 'localities' item 2 must be a mapping with at least `name:`",
+        "site.yaml:6: 'localities' item 2 must be a mapping with at least `name:` — write it as "
+        "`- name: …`, with `kind:`, `parent:` … on the lines below",
         "site.yaml:8: unknown key 'localities[3].kindd' in a locality — did you mean 'kind'?"]
 
 
@@ -245,3 +247,19 @@ def test_locality_slug_reserved_by_windows(tmp_path):
     assert _problems(tmp_path, BASIC + "localities:\n  - name: Con\n  - name: X\n    slug: nul\n") == [
         "site.yaml:4: the slug 'con' is a name Windows reserves for devices — give another `slug:`",
         "site.yaml:6: the slug 'nul' is a name Windows reserves for devices — give another `slug:`"]
+
+
+def test_html_policy_never_allows_srcdoc_or_raw_text_elements(tmp_path):
+    assert _problems(tmp_path, BASIC + "html:\n  allow_tags: [iframe, noscript, xmp]\n"
+                                       "  allow_attributes:\n    iframe: [src, SRCDOC]\n") == [
+        "site.yaml:4: <noscript> can never be allowed in articles",
+        "site.yaml:4: <xmp> can never be allowed in articles",
+        "site.yaml:6: the attribute 'SRCDOC' can never be allowed in articles"]
+
+
+@pytest.mark.parametrize("key", ["title", "base_url"])
+def test_required_text_that_is_empty_is_a_problem(tmp_path, key):
+    site_yaml = BASIC.replace(f"{key}: ", f"{key}: ''  # ")
+
+    [problem] = _problems(tmp_path, site_yaml)
+    assert problem.startswith(f"site.yaml:{1 if key == 'title' else 2}: '{key}' is empty")

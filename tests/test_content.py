@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 
 from bantin.content import read_content, split_source
+from bantin.problems import Problem
 
 from conftest import write_files
 
@@ -131,6 +132,13 @@ def test_junk_files_are_ignored(tmp_path):
     assert content.static_files == ()
 
 
+def test_word_lock_files_are_ignored(tmp_path):
+    content, problems = _read(tmp_path, {"content/a.md": ARTICLE, "content/~$a.md": b"\xff\xfe\0"})
+
+    assert problems == []
+    assert [s.rel_path for s in content.sources] == ["a.md"]
+
+
 def test_every_bad_file_is_reported(tmp_path):
     content, problems = _read(tmp_path, {
         "content/a.md": ARTICLE,
@@ -211,7 +219,9 @@ def test_broken_symlink(tmp_path):
 
     _, problems = read_content(tmp_path)
 
-    assert [p.format() for p in problems] == ["content/b.md: symbolic link is broken or loops"]
+    assert [p.format() for p in problems] == [
+        "content/b.md: symbolic link is broken or loops — delete it, or point it at a file inside "
+        "the project"]
 
 
 def test_symlinked_folder_is_not_followed(tmp_path):
@@ -239,3 +249,78 @@ def test_bundle_detection(tmp_path):
     assert not sources["2024/tin.md"].is_bundle
     assert sources["2024/tin.md"].folder == "2024"
     assert [f.rel_path for f in content.static_files] == ["2024/so-lieu/bieu-do.svg"]
+
+
+def test_named_pipe_is_reported_not_read(tmp_path):
+    # Reading a named pipe waits for a writer: the build would never end.
+    write_files(tmp_path, {"content/a.md": ARTICLE})
+    os.mkfifo(tmp_path / "content" / "b.md")
+    os.mkfifo(tmp_path / "content" / "c.png")
+
+    content, problems = read_content(tmp_path)
+
+    assert [s.rel_path for s in content.sources] == ["a.md"]
+    assert content.static_files == ()
+    assert [p.format() for p in problems] == [
+        f"content/{name}: not a regular file (a named pipe, socket or device) — remove it from content/"
+        for name in ("b.md", "c.png")]
+
+
+@pytest.mark.parametrize("name, shown", [("a\\..\\..\\b.png", "a\\..\\..\\b.png"),
+                                         ("c\nd.md", "c?d.md"), ("e\x01.png", "e?.png"),
+                                         ("tang-50%#.png", "tang-50%#.png"), ("hoi?.md", "hoi?.md")])
+def test_names_with_backslashes_or_control_characters_are_reported(tmp_path, name, shown):
+    # A backslash is a folder separator on Windows and in browsers; a line break breaks problems.
+    content, problems = _read(tmp_path, {"content/a.md": ARTICLE, f"content/2024/{name}": ARTICLE,
+                                         f"content/{name}/x.png": b"png"})
+
+    assert [s.rel_path for s in content.sources] == ["a.md"]
+    assert content.static_files == ()
+    hint = ("the name holds a backslash, '#', '?' or a control character (a line break, a tab …) — rename it "
+            "with letters, digits and hyphens")
+    assert sorted(problems) == [f"content/2024/{shown}: {hint}", f"content/{shown}: {hint}"]
+
+
+def test_names_differing_only_in_unicode_form_are_reported(tmp_path):
+    nfc, nfd = "Hà Nội.md", unicodedata.normalize("NFD", "Hà Nội.md")
+    content, problems = _read(tmp_path, {f"content/{nfc}": ARTICLE, f"content/{nfd}": ARTICLE})
+
+    assert [s.rel_path for s in content.sources] == [nfc]
+    assert problems == [f"content/{nfc}: two files have this name, written with different Unicode "
+                        "forms of the same letters — delete or rename one of them"]
+
+
+@pytest.mark.parametrize("path", ["con/a.png", "2024/aux.png", "2024/NUL.tar.gz"])
+def test_static_files_with_names_windows_reserves_are_reported(tmp_path, path):
+    content, problems = _read(tmp_path, {"content/a.md": ARTICLE, f"content/{path}": b"png",
+                                         "content/con.md": ARTICLE})
+
+    assert [s.rel_path for s in content.sources] == ["a.md", "con.md"]  # its URL is its slug
+    assert content.static_files == ()
+    assert problems == [f"content/{path}: the path holds a name Windows reserves for devices (con, "
+                        "nul, aux, com1 …), so the site could not be copied to Windows — rename "
+                        "the file or its folder"]
+
+
+def test_content_folder_linked_from_outside_the_project_is_refused(tmp_path):
+    project = tmp_path / "project"
+    write_files(tmp_path, {"elsewhere/a.md": ARTICLE, "elsewhere/secret.txt": "secret"})
+    project.mkdir()
+    os.symlink(tmp_path / "elsewhere", project / "content")
+
+    content, problems = read_content(project)
+
+    assert content.sources == () and content.static_files == ()
+    assert problems == [Problem("content", None, "content/ is a symbolic link to a folder outside "
+                                "the project", "move the folder into the project: files from "
+                                "outside it are never published")]
+
+
+def test_content_folder_linked_from_inside_the_project_is_read(tmp_path):
+    write_files(tmp_path, {"articles/a.md": ARTICLE})
+    os.symlink(tmp_path / "articles", tmp_path / "content")
+
+    content, problems = read_content(tmp_path)
+
+    assert problems == []
+    assert [s.rel_path for s in content.sources] == ["a.md"]

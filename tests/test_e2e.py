@@ -292,3 +292,35 @@ def assert_links_under(output_path: Path, base_path: str, base_url: str) -> None
                 assert not url.startswith("/bantin/"), (name, link)
             checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize("target", ["docs", "content", "missing"])
+def test_output_dir_that_is_a_symbolic_link_is_refused(example_project, target, built):
+    (example_project / "docs").mkdir()
+    (example_project / "docs" / "ghi-chu.md").write_text("# Ghi chú\n", encoding="utf-8")
+    config = (example_project / "site.yaml").read_text(encoding="utf-8")
+    (example_project / "site.yaml").write_text(config.replace("output_dir: _site", "output_dir: out"),
+                                               encoding="utf-8")
+    before = snapshot(example_project)
+    (example_project / "out").symlink_to(target)
+
+    for args in ((), ("--output", "out")):
+        result = run_build(example_project, *args)
+
+        assert result.returncode == 1, result.stdout
+        assert "output folder 'out' is a symbolic link" in result.stderr.splitlines()[0]
+        (example_project / "out").unlink()  # snapshot() would follow it
+        assert snapshot(example_project) == before
+        (example_project / "out").symlink_to(target)
+
+
+def test_article_in_the_last_week_of_year_9999_is_built(example_project):
+    (example_project / "content/2024/xa.md").write_text(
+        ARTICLE.format(title="Tin rất xa", extra="").replace("2024-07-01", "9999-12-31"),
+        encoding="utf-8")
+
+    result = run_build(example_project, "--future")
+
+    assert result.returncode == 0, result.stderr
+    digest = example_project / "_site/ban-tin/9999-tuan-52/index.html"
+    assert "Tin rất xa" in digest.read_text(encoding="utf-8")

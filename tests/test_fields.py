@@ -38,7 +38,8 @@ def test_text_of_the_wrong_type_is_one_problem_on_its_line():
     reader, data, problems = _reader("description: x\ntitle: [a, b]\n")
 
     assert reader.text(data, ("title",), required=True) == ""
-    assert _lines(problems) == ["site.yaml:2: 'title' must be text, not a list"]
+    assert _lines(problems) == ["site.yaml:2: 'title' must be text, not a list "
+                                "— write it as text; put it in quotes if it looks like a list, a number or true/false"]
 
 
 def test_missing_required_text_is_one_problem():
@@ -60,7 +61,7 @@ def test_required_text_that_is_blank_is_empty():
     reader, data, problems = _reader("title: '   '\n")
 
     assert reader.text(data, ("title",), required=True) == ""
-    assert _lines(problems) == ["site.yaml:1: 'title' is empty"]
+    assert _lines(problems) == ["site.yaml:1: 'title' is empty — write a value after the colon"]
 
 
 def test_missing_required_nested_field_points_at_its_parent():
@@ -80,7 +81,8 @@ def test_whole_number_of_the_wrong_type(yaml_value, shown):
     reader, data, problems = _reader(f"title: T\npage_size: {yaml_value}\n")
 
     assert reader.value(data, ("page_size",), int, default=10) == 10
-    assert _lines(problems) == [f"site.yaml:2: 'page_size' must be a whole number, not {shown}"]
+    assert _lines(problems) == [f"site.yaml:2: 'page_size' must be a whole number, not {shown} "
+                                f"— write a whole number, such as 10"]
 
 
 def test_value_of_the_right_type():
@@ -111,15 +113,33 @@ def test_text_list_reports_items_that_are_not_text():
     reader, data, problems = _reader("topics:\n  - Kinh tế\n  - true\n  - {a: 1}\n")
 
     assert reader.text_list(data, ("topics",)) == [("Kinh tế", 2)]
-    assert _lines(problems) == ["site.yaml:3: 'topics' item 2 must be text, not true",
-                                "site.yaml:4: 'topics' item 3 must be text, not a mapping"]
+    hint = "write each item as text, in quotes if it looks like a list, a number or true/false"
+    assert _lines(problems) == [f"site.yaml:3: 'topics' item 2 must be text, not true — {hint}",
+                                f"site.yaml:4: 'topics' item 3 must be text, not a mapping — {hint}"]
+
+
+def test_text_list_reports_empty_items_as_empty():
+    reader, data, problems = _reader("topics: [Kinh tế, '', '  ']\n")
+
+    assert reader.text_list(data, ("topics",)) == [("Kinh tế", 1)]
+    assert _lines(problems) == [f"site.yaml:1: 'topics' item {n} is empty — remove it, or write the name"
+                                for n in (2, 3)]
+
+
+def test_control_characters_written_as_escapes_are_dropped_from_text():
+    reader, data, problems = _reader('title: "Bản\\x07 tin\\uFFFE"\ntopics: ["Kinh\\x01 tế", "\\x02"]\n')
+
+    assert reader.text(data, ("title",)) == "Bản tin"
+    assert reader.text_list(data, ("topics",)) == [("Kinh tế", 2)]
+    assert _lines(problems) == ["site.yaml:2: 'topics' item 2 is empty — remove it, or write the name"]
 
 
 def test_text_list_of_a_mapping_is_a_problem():
     reader, data, problems = _reader("topics: {a: 1}\n")
 
     assert reader.text_list(data, ("topics",)) == []
-    assert _lines(problems) == ["site.yaml:1: 'topics' must be a list, not a mapping"]
+    assert _lines(problems) == ["site.yaml:1: 'topics' must be a list, not a mapping — write a list, "
+                                "such as [a, b], or one `- item` per line below it"]
 
 
 def test_unknown_key_with_did_you_mean():
@@ -145,7 +165,8 @@ def test_http_url():
     assert reader.http_url(data, ("good",)) == "https://example.org/a"
     assert reader.http_url(data, ("bad",)) == ""
     assert _lines(problems) == [
-        "site.yaml:2: 'bad' must be an http:// or https:// URL, not 'ftp://example.org/'"]
+        "site.yaml:2: 'bad' must be an http:// or https:// URL, not 'ftp://example.org/' "
+        "— write the full address, starting with https://"]
 
 
 @pytest.mark.parametrize("url, ok", [

@@ -59,6 +59,16 @@ def test_dangerous_raw_html_links_lose_their_href(href):
     assert "script" not in html.lower().replace("<a>", "")
 
 
+@pytest.mark.parametrize("text", ["[bấm](java\tscript:alert(1))", "[bấm](jav\u00a0ascript:x)",
+                                  '<a href="java script:alert(1)">bấm</a>',
+                                  '<a href="vb  script:msgbox(1)">bấm</a>'])
+def test_links_that_read_as_script_once_spaces_are_removed_lose_their_href(text):
+    # Browsers take these as relative links, but they should not look like scripts either.
+    html = _html(text)
+
+    assert "href" not in html and "script" not in html.lower().replace("<a>", ""), html
+
+
 def test_safe_link_schemes_are_kept():
     html = _html("[web](https://e.org/a) [thư](mailto:ban@e.org) [gọi](tel:+84123) [tệp](ftp://e.org)")
 
@@ -102,6 +112,27 @@ def test_first_paragraph_has_no_placeholders_for_inline_html():
     markup = render_markdown("Xin <b>chào</b> bạn.", _keep)
 
     assert markup.first_paragraph == "Xin chào bạn."
+
+
+def test_first_paragraph_has_no_placeholders_for_backslash_escapes():
+    # Summaries showed "10\x0242\x032" for "10\\*2": a control character and a stray number.
+    markup = render_markdown("Giá 10\\*2 và a\\_b.", _keep)
+
+    assert markup.first_paragraph == "Giá 10*2 và a_b."
+
+
+def test_link_targets_with_backslash_escapes_are_rewritten_as_markdown_reads_them():
+    calls = []
+
+    def rewrite(tag, url):
+        calls.append(url)
+        return {"a_b.md": "/repo/bai-viet/a-b/"}.get(url)
+
+    markup = render_markdown("[x](a\\_b.md) ![y](..\\..\\anh.png)", rewrite)
+
+    # A path that keeps a backslash is passed on as written, for the problem to quote it.
+    assert calls == ["a_b.md", "..\\..\\anh.png"]
+    assert '<a href="/repo/bai-viet/a-b/">x</a>' in markup.html
 
 
 def test_rewrite_is_called_for_links_and_images_and_its_urls_are_used():

@@ -208,7 +208,19 @@ def test_link_to_a_missing_file_is_a_problem_on_its_line():
 def test_link_leaving_content_is_a_problem():
     _, problems = _build([_article("a.md", body_line=6, body="[x](../../site.yaml)\n")])
 
-    assert problems == ["content/a.md:6: link '../../site.yaml' leaves content/"]
+    assert problems == ["content/a.md:6: link '../../site.yaml' leaves content/ — only files "
+                        "inside content/ are published; give the path from the article's folder "
+                        "to a file there"]
+
+
+@pytest.mark.parametrize("body", ["![ảnh](..\\..\\anh.png)\n", "[tệp](C:\\Users\\a.pdf)\n"])
+def test_a_path_with_backslashes_is_a_problem(body):
+    site, problems = _build([_article("a.md", body_line=6, body=body)])
+
+    kind, target = ("image", "..\\..\\anh.png") if body.startswith("!") else ("link", "C:\\Users\\a.pdf")
+    assert problems == [f"content/a.md:6: {kind} '{target}' uses backslashes — write the path "
+                        "with forward slashes (/) from the article's folder, as in images/anh.jpg"]
+    assert "\\" not in site.articles[0].body_html
 
 
 def test_link_to_an_unpublished_article_is_a_warning():

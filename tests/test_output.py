@@ -195,10 +195,64 @@ def test_write_site_refuses_urls_that_leave_the_output(tmp_path, url):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
 
 
-def test_build_lock_makes_the_parent_and_a_hidden_lock_file(tmp_path):
+def test_build_lock_makes_the_parent_and_leaves_no_file(tmp_path):
     output = tmp_path / "deep" / "_site"
 
     with build_lock(output):
-        assert (tmp_path / "deep" / "._site.lock").is_file()
+        assert (tmp_path / "deep").is_dir()
 
     assert not output.exists()
+    assert list((tmp_path / "deep").iterdir()) == []  # nothing written outside the output
+
+
+def test_the_project_git_folder_is_refused(project):
+    (project / ".git").mkdir()
+
+    assert _refusal(project, project / ".git") == [
+        f"site.yaml: output folder '{project / '.git'}' is or lies inside .git/ — {HINT}"]
+    assert _refusal(project, project / ".git" / "site") == [
+        f"site.yaml: output folder '{project / '.git' / 'site'}' is or lies inside .git/ — {HINT}"]
+
+
+def test_a_folder_holding_the_home_folder_is_refused_even_with_force(project, tmp_path, monkeypatch):
+    home = tmp_path / "users" / "me"
+    home.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+
+    assert _refusal(project, tmp_path / "users", force=True) == [
+        f"site.yaml: output folder '{tmp_path / 'users'}' holds the home folder — {HINT}"]
+
+
+def test_folders_left_by_a_killed_build_are_removed_by_the_next(tmp_path):
+    output = tmp_path / "_site"
+    output.mkdir()
+    (output / "index.html").write_bytes(b"old home")
+    for name in ("._site.new-4242", "._site.old-4343"):
+        (tmp_path / name / "bai-viet").mkdir(parents=True)
+    (tmp_path / "._site.new-notapid").mkdir()  # not a name the build makes: left alone
+    (tmp_path / "_site-old").mkdir()
+
+    write_site(output, [Page("", b"new home", "home page")], [])
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.new-notapid", "_site", "_site-old"]
+    assert (output / "index.html").read_bytes() == b"new home"
+
+
+def test_a_build_killed_mid_swap_gets_the_previous_output_back(tmp_path):
+    (tmp_path / "._site.old-4242").mkdir()  # the old output, renamed aside; the new never came
+    (tmp_path / "._site.old-4242" / "CNAME").write_bytes(b"tin.example.vn\n")
+
+    write_site(tmp_path / "_site", [Page("", b"new home", "home page")], [])
+
+    assert _tree(tmp_path) == {"_site": b"<dir>", "_site/CNAME": b"tin.example.vn\n",
+                               "_site/index.html": b"new home"}
+
+
+def test_a_git_link_in_the_old_output_is_kept_even_when_it_points_nowhere_yet(tmp_path):
+    output = tmp_path / "_site"
+    output.mkdir()
+    (output / ".git").symlink_to("../worktrees/gh-pages")  # made on another machine
+
+    write_site(output, [Page("", b"new home", "home page")], [])
+
+    assert os.readlink(output / ".git") == "../worktrees/gh-pages"

@@ -191,7 +191,8 @@ def test_template_syntax_error_names_the_template_file_and_line(make_project):
     _, _, problems = _render(project)
 
     assert problems == [
-        "templates/article.html:3: template syntax error: Expected an expression, got 'end of statement block'"]
+        "templates/article.html:3: template syntax error while rendering content/tin.md (bai-viet/tin/): "
+        "Expected an expression, got 'end of statement block'"]
 
 
 def test_undefined_variable_is_a_problem(make_project):
@@ -231,7 +232,40 @@ def test_missing_template_is_a_problem(make_project):
 
     _, _, problems = _render(project)
 
-    assert problems == ["404 page: template 'khong-co.html' not found — add it to the theme or to templates/"]
+    assert problems == ["templates/404.html:1: error while rendering 404 page (404.html): template "
+                        "'khong-co.html' not found — add it to the theme or to templates/"]
+
+
+def test_missing_page_template_names_the_page(make_project):
+    project = make_project({"content/tin.md": _article("Tin"),
+                            "templates/article.html": "{% extends 'khong-co.html' %}\n"})
+
+    _, _, problems = _render(project)
+
+    assert problems == ["templates/article.html:1: error while rendering content/tin.md (bai-viet/tin/): "
+                        "template 'khong-co.html' not found — add it to the theme or to templates/"]
+
+
+def test_template_that_is_not_utf8_is_a_problem_naming_it(make_project):
+    project = make_project({"content/tin.md": _article("Tin"),
+                            "templates/article.html": "{% extends 'base.html' %}\n"})
+    (project / "templates" / "article.html").write_bytes(b"{% extends 'base.html' %}\n\xe2\x80 Tin\n")
+
+    _, _, problems = _render(project)
+
+    assert problems == ["templates/article.html:2: template syntax error while rendering content/tin.md "
+                        "(bai-viet/tin/): the file is not UTF-8 text; save it as UTF-8"]
+
+
+def test_a_template_error_on_many_pages_is_listed_once(make_project):
+    project = make_project({**{f"content/tin-{n}.md": _article(f"Tin {n}", n) for n in range(1, 4)},
+                            "templates/article.html": "{% extends 'base.html' %}\n{% block content %}\n"
+                                                      "{{ so_luot_xem }}\n{% endblock %}\n"})
+
+    _, _, problems = _render(project)
+
+    assert problems == ["templates/article.html:3: error while rendering content/tin-3.md "
+                        "(bai-viet/tin-3/): UndefinedError: 'so_luot_xem' is undefined"]
 
 
 def test_theme_without_ui_strings_gives_problems_not_a_crash(make_project):

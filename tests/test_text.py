@@ -107,6 +107,11 @@ def test_slugify_of_nfd_equals_slugify_of_nfc():
     assert slugify(_nfd("Đông Anh")) == slugify("Đông Anh") == "dong-anh"
 
 
+def test_slugify_is_at_most_200_characters_cut_at_a_word():
+    assert slugify("một hai " * 100) == ("mot-hai-" * 25)[:199]
+    assert len(slugify("a" * 400)) == 200
+
+
 def test_nfc_composes_decomposed_text():
     assert nfc(_nfd("Hà Nội")) == "Hà Nội"
     assert len(nfc(_nfd("ộ"))) == 1
@@ -118,3 +123,8 @@ def test_control_characters_are_found_and_stripped_but_tabs_and_newlines_kept():
     assert has_control_characters(text)
     assert strip_control_characters(text) == "Hà Nội\tmột\nhai"
     assert not has_control_characters("Hà Nội\tmột\r\nhai")
+
+
+def test_the_non_characters_xml_refuses_are_stripped_too():
+    assert strip_control_characters("Hà\ufffe Nội\uffff") == "Hà Nội"
+    assert has_control_characters("\ufffe")

@@ -64,6 +64,18 @@ def test_utf16_is_refused(encoding):
         f"content/a.md: the file is UTF-16, not UTF-8 — {SAVE_AS_UTF8}"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_is_named_as_such(encoding):
+    data = "---\ntitle: Hà Nội\n".encode(encoding)
+    if encoding != "utf-32":
+        data = (codecs.BOM_UTF32_LE if encoding.endswith("le") else codecs.BOM_UTF32_BE) + data
+    text, problems = decode_text(data, "content/a.md")
+
+    assert text is None
+    assert [p.format() for p in problems] == [
+        f"content/a.md: the file is UTF-32, not UTF-8 — {SAVE_AS_UTF8}"]
+
+
 def test_empty_file_is_empty_text():
     assert decode_text(b"", "content/a.md") == ("", [])
 

@@ -31,7 +31,8 @@ def test_default_theme(make_project):
     assert theme.chain == (("default", project / "themes" / "default"),)
     assert theme.strings["nav_home"] == "Trang chủ"
     assert theme.strings["format_date_long"] == "EEEE, dd/MM/yyyy"
-    assert theme.static_files() == {"css/site.css": project / "themes/default/static/css/site.css"}
+    assert theme.static_files() == {"css/site.css": project / "themes/default/static/css/site.css",
+                                    "img/favicon.svg": project / "themes/default/static/img/favicon.svg"}
 
 
 def test_english_strings(make_project):
@@ -57,6 +58,7 @@ def test_child_theme_over_its_parent(make_project):
     assert theme.strings["nav_home"] == "Nhà"  # the child's
     assert theme.strings["nav_topics"] == "Chủ đề"  # the parent's
     assert theme.static_files() == {"css/site.css": project / "themes/child/static/css/site.css",
+                                    "img/favicon.svg": project / "themes/default/static/img/favicon.svg",
                                     "js/menu.js": project / "themes/child/static/js/menu.js"}
 
 
@@ -99,3 +101,36 @@ def test_bad_yaml_in_strings(make_project):
 
     [line] = _problems(project, "child")
     assert line.startswith("themes/child/i18n/vi.yaml:3: invalid YAML: ")
+
+
+@pytest.mark.parametrize("parent", ["[default]", "../../content", "'..'"])
+def test_parent_that_is_not_a_theme_name_is_a_problem(make_project, parent):
+    project = make_project({"themes/child/theme.yaml": f"name: child\nparent: {parent}\n",
+                            "themes/child/templates/article.html": "x"})
+
+    [line] = _problems(project, "child")
+    assert line.startswith("themes/child/theme.yaml:2: 'parent' must be the name of a folder in themes/")
+
+
+def test_ui_string_that_is_not_text_is_a_problem_on_its_line(make_project):
+    project = make_project({**CHILD, "themes/child/i18n/vi.yaml": "nav_home: Nhà\n"
+                                                                  "format_date_short: [dd, MM]\n"})
+
+    assert _problems(project, "child") == [
+        "themes/child/i18n/vi.yaml:2: UI string 'format_date_short' must be text, or `one:` and "
+        "`other:` texts — write it as `format_date_short: \"…\"`"]
+
+
+def test_static_file_linked_from_outside_the_project_is_never_published(make_project, tmp_path):
+    project = make_project(CHILD)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the site", encoding="utf-8")
+    (project / "themes/child/static/leak.txt").symlink_to(secret)
+    (project / "themes/child/static/site-copy.css").symlink_to(project / "themes/child/static/css/site.css")
+
+    assert _problems(project, "child") == [
+        "themes/child/static/leak.txt: symbolic link points outside the project — files from "
+        "outside the project are never published; copy it into the theme"]
+    (project / "themes/child/static/leak.txt").unlink()
+    files = load_theme(project, "child", "vi").static_files()
+    assert "site-copy.css" in files  # a link inside the project is fine

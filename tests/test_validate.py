@@ -140,12 +140,31 @@ def test_not_a_date(value, shown):
 
 def test_impossible_date():
     assert _problems("title: Tin\ndate: 2024-02-30\n") == [
-        "content/2024/tin.md:3: 'date': cannot read '2024-02-30': day is out of range for month"]
+        "content/2024/tin.md:3: 'date': cannot read '2024-02-30': day is out of range for month"
+        " — check that the day exists in that month, the time is between 00:00 and 23:59 and any "
+        "offset between -12:00 and +14:00"]
 
 
 def test_bad_updated_date():
     assert _problems("title: Tin\ndate: 2024-07-05\nupdated: sắp tới\n") == [
         f"content/2024/tin.md:4: 'updated' is not a date: 'sắp tới' — {DATE_HINT}"]
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:00:00-12:00", "'9999-12-31T23:00:00-12:00'",
+                                   "0001-01-01T01:00:00+14:00"])
+def test_date_carried_past_the_years_python_knows_is_a_problem(value):
+    # In Hà Nội time the first is already year 10000: converting it overflowed with a traceback.
+    problems = _problems(f"title: Tin\ndate: {value}\n")
+
+    assert len(problems) == 1
+    assert problems[0].startswith("content/2024/tin.md:3: 'date' ")
+    assert problems[0].endswith(" falls outside the years 1 to 9999 in the site's timezone — check "
+                                "the year")
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "9999-12-31 23:59"])
+def test_the_first_and_last_days_python_knows_are_dates(value):
+    assert _valid(f"title: Tin\ndate: {value}\n").date.year in (1, 9999)
 
 
 def test_missing_title_and_date():
@@ -156,7 +175,8 @@ def test_missing_title_and_date():
 
 def test_title_of_the_wrong_type():
     assert _problems("title: [Tin]\ndate: 2024-07-05\n") == [
-        "content/2024/tin.md:2: 'title' must be text, not a list"]
+        "content/2024/tin.md:2: 'title' must be text, not a list "
+        "— write it as text; put it in quotes if it looks like a list, a number or true/false"]
 
 
 def test_unquoted_number_title_is_taken_as_written():
@@ -187,7 +207,8 @@ def test_locality_problems_point_at_their_list_item():
 
 def test_locality_and_localities_together():
     assert _problems("title: Tin\ndate: 2024-07-05\nlocality: ha-noi\nlocalities: [hoan-kiem]\n") == [
-        "content/2024/tin.md:4: give either 'locality' or 'localities', not both"]
+        "content/2024/tin.md:4: give either 'locality' or 'localities', not both — list every "
+        "locality under `localities:` and remove `locality:`"]
 
 
 def test_topics_are_merged_ignoring_case():
@@ -227,6 +248,53 @@ def test_title_without_any_slug_letters():
         "add a `slug:` with lower-case ASCII letters, digits and hyphens"]
 
 
+def test_slug_from_a_very_long_title_is_cut_at_a_word():
+    # A folder name over 255 bytes cannot be written: the build failed naming a temporary folder.
+    slug = _valid(f"title: {'Bản tin rất dài ' * 40}\ndate: 2024-07-05\n").slug
+
+    assert slug == "ban-tin-rat-dai-" * 12 + "ban-tin"  # 199 characters, whole words
+
+
+def test_given_slug_that_is_too_long():
+    assert _problems(f"title: Tin\ndate: 2024-07-05\nslug: {'a' * 201}\n") == [
+        "content/2024/tin.md:4: the slug is longer than 200 characters — give a shorter `slug:`, "
+        f"such as {'a' * 200!r}"]
+
+
+def test_undeclared_topic_whose_slug_windows_reserves_is_a_problem():
+    assert _problems("title: Tin\ndate: 2024-07-05\ntopics: [Kinh tế, Con]\n") == [
+        "content/2024/tin.md:4: topic 'Con' would get the URL slug 'con', a name Windows reserves "
+        "for devices — declare it in site.yaml with a `slug:` of its own, or name it otherwise"]
+
+
+def test_declared_topic_with_a_slug_of_its_own_may_have_a_reserved_name():
+    from bantin.config import TopicConfig
+    config = SiteConfig(Path("/project"), "T", "https://example.org/",
+                        topics=(TopicConfig("Con", "con-cai"),))
+
+    assert _valid("title: Tin\ndate: 2024-07-05\ntopics: [Con]\n", config=config).topic_names == \
+        ("Con",)
+
+
+def test_control_characters_written_as_yaml_escapes_reach_no_field():
+    article = _valid(textwrap.dedent('''\
+        title: "Tin\\x07 mới\\uFFFE"
+        date: 2024-07-05
+        summary: "Tóm\\x0b tắt"
+        topics: ["Kinh\\x01 tế"]
+        localities: ["Hoàn\\x02 Kiếm"]
+        author: "Ban\\x1b biên tập"
+        source: {name: "Báo\\x03", title: "Bài\\x04"}
+        image: {src: a.png, alt: "Ảnh\\x05", credit: "Tác\\x06 giả"}
+        '''))
+
+    assert (article.title, article.summary, article.author) == ("Tin mới", "Tóm tắt", "Ban biên tập")
+    assert article.topic_names == ("Kinh tế",)
+    assert article.locality_slugs == ("hoan-kiem",)
+    assert article.source == Source("Báo", "", "Bài")
+    assert (article.image.alt, article.image.credit) == ("Ảnh", "Tác giả")
+
+
 def test_source_as_a_name():
     article, problems = _validate("title: Tin\ndate: 2024-07-05\nsource: Kinhtedothi\n")
 
@@ -237,7 +305,8 @@ def test_source_as_a_name():
 def test_source_mistakes():
     assert _problems("title: Tin\ndate: 2024-07-05\nsource:\n  name: K\n  url: javascript:alert(1)\n"
                      "  titel: x\n") == [
-        "content/2024/tin.md:6: 'source.url' must be an http:// or https:// URL, not 'javascript:alert(1)'",
+        "content/2024/tin.md:6: 'source.url' must be an http:// or https:// URL, not 'javascript:alert(1)' "
+        "— write the full address, starting with https://",
         "content/2024/tin.md:7: unknown key 'source.titel' in 'source' — did you mean 'title'?"]
 
 
@@ -258,7 +327,8 @@ def test_image_src_must_be_a_content_file(src):
 
 def test_image_of_the_wrong_type():
     assert _problems("title: Tin\ndate: 2024-07-05\nimage: [a.png]\n") == [
-        "content/2024/tin.md:4: 'image' must be a mapping of keys to values, not a list"]
+        "content/2024/tin.md:4: 'image' must be a mapping of keys to values, not a list "
+        "— write its keys on the lines below it, each indented by two spaces"]
 
 
 def test_unknown_key_with_did_you_mean():
@@ -268,7 +338,7 @@ def test_unknown_key_with_did_you_mean():
 
 def test_draft_must_be_true_or_false():
     assert _problems("title: Tin\ndate: 2024-07-05\ndraft: 'có'\n") == [
-        "content/2024/tin.md:4: 'draft' must be true or false, not 'có'"]
+        "content/2024/tin.md:4: 'draft' must be true or false, not 'có' — write true or false"]
 
 
 def test_every_problem_of_an_article_is_reported_at_once():
@@ -276,10 +346,12 @@ def test_every_problem_of_an_article_is_reported_at_once():
                      "image: javascript:x\nextra: 5\n") == [
         "content/2024/tin.md:4: slug 'Tin Mới' is not a plain URL slug — use lower-case ASCII "
         "letters, digits and hyphens, such as 'tin-moi'",
-        "content/2024/tin.md:5: 'author' must be text, not a mapping",
+        "content/2024/tin.md:5: 'author' must be text, not a mapping "
+        "— write it as text; put it in quotes if it looks like a list, a number or true/false",
         "content/2024/tin.md:6: 'image.src' must be a file in content/, not 'javascript:x' — "
         "put the image beside the article and give its file name",
-        "content/2024/tin.md:7: 'extra' must be a mapping of keys to values, not 5"]
+        "content/2024/tin.md:7: 'extra' must be a mapping of keys to values, not 5 "
+        "— write its keys on the lines below it, each indented by two spaces"]
 
 
 def test_article_with_an_error_is_dropped():

@@ -160,7 +160,9 @@ def test_impossible_date_is_a_problem_on_its_line():
 
     assert document.data == {"title": "A", "date": INVALID}
     assert _lines(problems) == [
-        "content/a.md:3: 'date': cannot read '2024-02-30': day is out of range for month"]
+        "content/a.md:3: 'date': cannot read '2024-02-30': day is out of range for month"
+        " — check that the day exists in that month, the time is between 00:00 and 23:59 and any "
+        "offset between -12:00 and +14:00"]
 
 
 def test_empty_document_is_an_empty_mapping():
@@ -172,5 +174,6 @@ def test_empty_document_is_an_empty_mapping():
 def test_non_scalar_key_is_a_problem():
     document, problems = _parse("title: A\n[a, b]: c\n")
 
-    assert _lines(problems) == ["content/a.md:3: front matter has a key that is not a plain name"]
+    assert _lines(problems) == ["content/a.md:3: front matter has a key that is not a plain name — "
+                                "write each key as a name followed by a colon, such as `title:`"]
     assert document.data == {"title": "A"}
