@@ -66,8 +66,7 @@ def _add_serve_command(commands) -> None:
                     "pages; drafts are shown, marked as drafts. A mistake keeps the last good "
                     "version on screen with the problems laid over it. Nothing is written to "
                     "the output folder. Press Ctrl-C to stop.")
-    serve.add_argument("--project", metavar="DIR", default=".",
-                       help="the project folder holding site.yaml (default: current folder)")
+    _add_project_option(serve)
     serve.add_argument("--port", type=int, default=8000,
                        help="the port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1",
@@ -93,8 +92,7 @@ def _add_new_command(commands) -> None:
                           "(repeat for several)")
     new.add_argument("--topic", action="append", default=[], metavar="NAME",
                      help="a topic (repeat for several); a new name makes a new topic")
-    new.add_argument("--project", metavar="DIR", default=".",
-                     help="the project folder holding site.yaml (default: current folder)")
+    _add_project_option(new)
     new.set_defaults(run=_run_new)
 
 
@@ -111,9 +109,13 @@ def _add_check_command(commands) -> None:
     check.set_defaults(run=_run_check)
 
 
-def _add_build_options(parser: argparse.ArgumentParser) -> None:
+def _add_project_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", metavar="DIR", default=".",
                         help="the project folder holding site.yaml (default: current folder)")
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    _add_project_option(parser)
     parser.add_argument("--base-url", metavar="URL",
                         help="the site's published address, overriding site.yaml's base_url")
     parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")

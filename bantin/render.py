@@ -15,9 +15,9 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from .model import Locality, Published, Site, Topic
+from .model import Published, Site
 from .problems import Problem
-from .theme import THEMES_DIR, Theme
+from .theme import Theme
 from . import feeds as feeds_module
 from .urls import HOME_URL, NOT_FOUND_URL, ROBOTS_URL, SITEMAP_URL, output_file
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .config import SiteConfig
 from .content import SourceFile
-from .fields import FieldReader, is_http_url
+from .fields import FieldReader
 from .localities import LocalityIndex
 from .problems import Problem
 from .yamlfile import INVALID
@@ -108,8 +108,8 @@ def validate_article(source: SourceFile, config: SiteConfig, index: LocalityInde
         elif is_reserved_name(slugify(value)) and fold(value) not in declared_topics:
             problems.append(Problem(source.shown_path, line, f"topic '{value}' would get the URL "
                                     f"slug '{slugify(value)}', a name Windows reserves for devices",
-                                    f"declare it in site.yaml with a `slug:` of its own, or name it "
-                                    f"otherwise"))
+                                    "declare it in site.yaml with a `slug:` of its own, or name it "
+                                    "otherwise"))
         else:
             topic_names.append(value)
     topic_names = _unique(topic_names)
