@@ -16,12 +16,13 @@ articles in content/, the settings in site.yaml and a theme in themes/."""
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser, build_parser = _parser()
+    parser, command_parsers = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("-h", "--help"):
-        # The default command's options belong in the first help a newcomer reads.
+        # Every command's options belong in the first help a newcomer reads.
         print(parser.format_help())
-        print(build_parser.format_help())
+        for command_parser in command_parsers:
+            print(command_parser.format_help())
         return 0
     if not argv or argv[0] not in _COMMANDS + ("--version",):
         argv = ["build", *argv]  # `build` is the default command
@@ -36,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
 _COMMANDS = ("build", "serve", "new", "check")
 
 
-def _parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
-    """The whole command line, and the parser of `build` (the default command)."""
+def _parser() -> tuple[argparse.ArgumentParser, list[argparse.ArgumentParser]]:
+    """The whole command line, and the parser of each command (build, the default, first)."""
     parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION,
                                      epilog="With no command, `build` runs. "
                                             "`python build.py COMMAND --help` tells more.")
@@ -51,13 +52,11 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     build.add_argument("--force", action="store_true",
                        help="allow an output folder outside the project")
     build.set_defaults(run=_run_build)
-    _add_serve_command(commands)
-    _add_new_command(commands)
-    _add_check_command(commands)
-    return parser, build
+    return parser, [build, _add_serve_command(commands), _add_new_command(commands),
+                    _add_check_command(commands)]
 
 
-def _add_serve_command(commands) -> None:
+def _add_serve_command(commands) -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help="preview the site while you write: rebuilds and reloads on every save",
         description="Build the site in memory and serve it on this computer at the same "
@@ -74,9 +73,10 @@ def _add_serve_command(commands) -> None:
     serve.add_argument("--future", action="store_true",
                        help="also show articles dated in the future")
     serve.set_defaults(run=_run_serve)
+    return serve
 
 
-def _add_new_command(commands) -> None:
+def _add_new_command(commands) -> argparse.ArgumentParser:
     new = commands.add_parser(
         "new", help="start a new article (a draft) with complete front matter",
         formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps the example on one line
@@ -94,9 +94,10 @@ def _add_new_command(commands) -> None:
                      help="a topic (repeat for several); a new name makes a new topic")
     _add_project_option(new)
     new.set_defaults(run=_run_new)
+    return new
 
 
-def _add_check_command(commands) -> None:
+def _add_check_command(commands) -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="check every article and setting without writing anything",
         description="Run the whole build without writing the site and list every finding, "
@@ -107,6 +108,7 @@ def _add_check_command(commands) -> None:
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="text for people (default), json for tools")
     check.set_defaults(run=_run_check)
+    return check
 
 
 def _add_project_option(parser: argparse.ArgumentParser) -> None:
