@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .localities import with_ancestors
 from .urls import Urls
 
 
@@ -122,16 +123,13 @@ def _groups(articles, order) -> tuple[DigestGroup, ...]:
     """Groups in tree order; an article under each of its localities; the ancestors of a
     group with articles are kept as (empty) headings so the hierarchy stays readable."""
     direct: dict[str, list] = {}
-    unplaced, shown = [], set()
+    unplaced = []
     for article in articles:
         for locality in article.localities:
             direct.setdefault(locality.slug, []).append(article)
-            node = locality
-            while node is not None:
-                shown.add(node.slug)
-                node = node.parent
         if not article.localities:
             unplaced.append(article)
+    shown = {l.slug for l in with_ancestors(l for a in articles for l in a.localities)}
     groups = [DigestGroup(locality, depth, tuple(direct.get(locality.slug, ())))
               for locality, depth in order if locality.slug in shown]
     if unplaced:

@@ -9,6 +9,7 @@ hash and a few stats per build, never a decode.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import math
@@ -364,29 +365,27 @@ _ALONE_IN_PARAGRAPH = re.compile(r"<p>\s*(<img\s[^>]*>)\s*</p>")
 _ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
 
 
-def replace_images(html: str, picture_for: Callable[[str, str], Markup | None]) -> str:
+def replace_images(body: str, picture_for: Callable[[str, str], Markup | None]) -> str:
     """Upgrade the <img> tags of sanitised article HTML to responsive pictures.
 
     `picture_for(src, alt)` gives the markup for a local image, or None to leave the tag. An
     image alone in its paragraph becomes a <figure>, its Markdown title the caption. Runs on
     the sanitiser's output, whose attribute quoting is regular, so a pattern is enough.
     """
-    import html as html_module
-
     def attributes(tag: str) -> dict[str, str]:
-        return {k: html_module.unescape(v) for k, v in _ATTRIBUTE.findall(tag)}
+        return {k: html.unescape(v) for k, v in _ATTRIBUTE.findall(tag)}
 
-    def picture(tag: str) -> str | None:
-        values = attributes(tag)
+    def picture(values: dict[str, str]) -> Markup | None:
         return picture_for(values.get("src", ""), values.get("alt", ""))
 
     def figure(match: re.Match) -> str:
-        replaced = picture(match.group(1))
+        values = attributes(match.group(1))
+        replaced = picture(values)
         if replaced is None:
             return match.group(0)
-        title = attributes(match.group(1)).get("title", "")
+        title = values.get("title", "")
         caption = Markup("<figcaption>{}</figcaption>").format(title) if title else ""
         return f"<figure>{replaced}{caption}</figure>"
 
-    html = _ALONE_IN_PARAGRAPH.sub(figure, html)
-    return _IMG_TAG.sub(lambda m: picture(m.group(0)) or m.group(0), html)
+    body = _ALONE_IN_PARAGRAPH.sub(figure, body)
+    return _IMG_TAG.sub(lambda m: picture(attributes(m.group(0))) or m.group(0), body)

@@ -10,6 +10,7 @@ from urllib.parse import unquote
 from .config import SiteConfig
 from .content import Content
 from .digests import ArchiveYear, Digest, build_archive, build_digests
+from .localities import with_ancestors
 from markupsafe import Markup as SafeHtml
 
 from .images import (RASTER_SUFFIXES, SVG_SUFFIX, ImageInfo, Variant, picture_html, process_image,
@@ -160,14 +161,8 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
 def _link_digests(digests) -> None:
     """Tell each locality which digests list its articles (or its descendants')."""
     for digest in digests:
-        reached = set()
-        for article in digest.articles:
-            for locality in article.localities:
-                node = locality
-                while node is not None and node.slug not in reached:
-                    reached.add(node.slug)
-                    node.digests.append(digest)
-                    node = node.parent
+        for locality in with_ancestors(l for a in digest.articles for l in a.localities):
+            locality.digests.append(digest)
 
 
 def _related(articles, count: int) -> dict[str, tuple[Article, ...]]:
@@ -368,13 +363,8 @@ def _build_localities(config: SiteConfig, parents: dict, urls: Urls) -> dict[str
 
 def _add_to_localities(article: Article, localities: dict[str, Locality]) -> None:
     """List the article under each of its localities and every locality above them, once."""
-    reached = set()
-    for slug in article.locality_slugs:
-        node = localities[slug]
-        while node is not None and node.slug not in reached:
-            reached.add(node.slug)
-            node.articles.append(article)
-            node = node.parent
+    for locality in with_ancestors(localities[slug] for slug in article.locality_slugs):
+        locality.articles.append(article)
 
 
 def _build_topics(config: SiteConfig, articles, urls: Urls) -> dict[str, Topic]:

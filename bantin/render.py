@@ -299,6 +299,7 @@ class _Helpers:
         self.locale = _BABEL_LOCALES[site.config.language]
         self.files = files
         self.asset_versions: dict[str, str] = {}
+        self.digest_titles: dict[str, Markup] = {}  # every locality page lists many digests
 
     def t(self, key: str, **values) -> str:
         """A UI string of the theme, with {placeholders} filled in; count picks one/other."""
@@ -352,10 +353,12 @@ class _Helpers:
 
     def digest_title(self, digest) -> Markup:
         """"Bản tin tuần 27/2024 (1–7/7/2024)" or "Bản tin tháng 7/2024"."""
-        return self.t(f"digest_title_{digest.period}", number=str(digest.number),
-                      year=str(digest.year), range=self.date_range(digest.start, digest.end),
-                      month=self.month_name(digest.year, digest.number)
-                      if digest.period == "month" else "")
+        if digest.key not in self.digest_titles:
+            self.digest_titles[digest.key] = self.t(
+                f"digest_title_{digest.period}", number=str(digest.number), year=str(digest.year),
+                range=self.date_range(digest.start, digest.end),
+                month=self.month_name(digest.year, digest.number) if digest.period == "month" else "")
+        return self.digest_titles[digest.key]
 
     def article_json_ld(self, article) -> dict:
         """schema.org NewsArticle data; the template serialises it with |tojson, which escapes
