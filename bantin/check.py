@@ -49,14 +49,14 @@ def unused_declarations(site: Site) -> list[Problem]:
     findings = []
     for declared in site.config.localities:
         locality = site.localities.get(declared.slug)
-        if locality is not None and not locality.articles:  # its own and everything below it
+        if locality is not None and not site.locality_articles[locality.slug]:  # and below it
             findings.append(Problem(CONFIG_NAME, declared.line,
                                     f"locality '{locality.label}' ({locality.slug}) has no articles",
                                     "its page stays empty until an article names it", INFO))
     topics = {topic.slug: topic for topic in site.topics}
     for declared in site.config.topics:
         topic = topics.get(declared.slug)
-        if topic is not None and not topic.articles:
+        if topic is not None and not site.topic_articles[topic.slug]:
             findings.append(Problem(CONFIG_NAME, declared.line,
                                     f"topic '{topic.name}' ({topic.slug}) has no articles",
                                     "its page stays empty until an article names it", INFO))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .problems import WARNING, Problem
 from .text import is_reserved_name, nfc
-from .textfile import read_text_file
+from .textfile import decode_text
 from .yamlfile import YamlDocument, parse_yaml_mapping
 
 CONTENT_DIR = "content"
@@ -55,26 +55,49 @@ class Content:
 def read_content(project_path: Path) -> tuple[Content, list[Problem]]:
     """Read every article under content/; return them with every problem found."""
     problems: list[Problem] = []
-    sources, static_files, article_paths = [], [], set()
+    sources = []
+    markdown_files, content = list_content(project_path, problems)
+    for path, rel_path in markdown_files:
+        source = read_source(path, rel_path, f"{CONTENT_DIR}/{rel_path}", problems)
+        if source is not None:
+            sources.append(source)
+    return Content(tuple(sources), content.static_files, content.article_paths), problems
+
+
+def list_content(project_path: Path, problems: list[Problem]):
+    """([(path, rel_path)] of the Markdown files, Content with the other files and no sources)."""
+    markdown_files, static_files = [], []
     for path, rel_path in _walk_files(project_path, problems):
-        shown = f"{CONTENT_DIR}/{rel_path}"
         if path.suffix.lower() in MARKDOWN_SUFFIXES:
-            article_paths.add(rel_path)
-            source = read_source(path, rel_path, shown, problems)
-            if source is not None:
-                sources.append(source)
+            markdown_files.append((path, rel_path))
         else:
             static_files.append(StaticFile(rel_path, path))
-    return Content(tuple(sources), tuple(static_files), frozenset(article_paths)), problems
+    return markdown_files, Content((), tuple(static_files),
+                                   frozenset(rel_path for _, rel_path in markdown_files))
+
+
+def read_article_bytes(path: Path, shown: str, problems: list[Problem]) -> bytes | None:
+    """The bytes of an article file, or None (with the problem) when too large or unreadable."""
+    try:
+        if path.stat().st_size > MAX_ARTICLE_BYTES:
+            problems.append(Problem(shown, None, f"the article is larger than "
+                                                 f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB",
+                                    "split it, or move large data into a linked file"))
+            return None
+        return path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(shown, None, f"cannot read the file: {error.strerror}"))
+        return None
 
 
 def read_source(path: Path, rel_path: str, shown: str, problems: list[Problem]) -> SourceFile | None:
-    if path.stat().st_size > MAX_ARTICLE_BYTES:
-        problems.append(Problem(shown, None, f"the article is larger than "
-                                             f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB",
-                                "split it, or move large data into a linked file"))
-        return None
-    text, read_problems = read_text_file(path, shown)
+    data = read_article_bytes(path, shown, problems)
+    return None if data is None else parse_source(data, rel_path, shown, problems)
+
+
+def parse_source(data: bytes, rel_path: str, shown: str, problems: list[Problem]) -> SourceFile | None:
+    """An article file's bytes as a SourceFile: decoded, split, its front matter parsed."""
+    text, read_problems = decode_text(data, shown)
     problems += read_problems
     if text is None:
         return None

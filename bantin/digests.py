@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .localities import with_ancestors
 from .urls import Urls
 
 
@@ -17,9 +16,9 @@ class DigestGroup:
     articles: tuple  # tagged with this very locality (not rolled up), newest first
 
 
-@dataclass(eq=False)
-class Digest:
-    """One period's round-up. Built by this module and not changed after."""
+@dataclass(frozen=True)
+class DigestLink:
+    """What it takes to name and link to a digest: its period and URL."""
 
     period: str  # "week" or "month"
     year: int  # ISO year for weeks
@@ -27,15 +26,25 @@ class Digest:
     start: dt.date
     end: dt.date  # inclusive
     url: str
-    articles: tuple  # newest first
-    groups: tuple[DigestGroup, ...] = ()
-    older: Digest | None = field(default=None, repr=False)
-    newer: Digest | None = field(default=None, repr=False)
 
     @property
     def key(self) -> str:
         return f"{self.year}-W{self.number:02d}" if self.period == "week" else \
             f"{self.year}-{self.number:02d}"
+
+
+@dataclass(frozen=True)
+class Digest(DigestLink):
+    """One period's round-up, with links to its neighbours."""
+
+    articles: tuple = ()  # newest first
+    groups: tuple[DigestGroup, ...] = ()
+    older: DigestLink | None = field(default=None, repr=False)
+    newer: DigestLink | None = field(default=None, repr=False)
+
+    @property
+    def link(self) -> DigestLink:
+        return DigestLink(self.period, self.year, self.number, self.start, self.end, self.url)
 
 
 @dataclass(frozen=True)
@@ -62,20 +71,24 @@ def period_of(date: dt.datetime, period: str) -> tuple[int, int]:
     return date.year, date.month
 
 
-def build_digests(articles, localities: dict, period: str, urls: Urls) -> tuple[Digest, ...]:
+def build_digests(articles, localities: dict, children: dict, period: str,
+                  urls: Urls) -> tuple[Digest, ...]:
     """One digest per period with articles, newest first, linked to their neighbours."""
     by_period: dict[tuple[int, int], list] = {}
     for article in articles:  # newest first already
         by_period.setdefault(period_of(article.date, period), []).append(article)
-    order = _tree_order(localities)
-    digests = []
-    for (year, number), period_articles in sorted(by_period.items(), reverse=True):
+    order = _tree_order(localities, children)
+    links = []
+    for year, number in sorted(by_period, reverse=True):
         start, end = _bounds(year, number, period)
-        digests.append(Digest(period, year, number, start, end, urls.digest(year, period, number),
-                              tuple(period_articles), _groups(period_articles, order)))
-    for newer, older in zip(digests, digests[1:]):
-        newer.older, older.newer = older, newer
-    return tuple(digests)
+        links.append(DigestLink(period, year, number, start, end, urls.digest(year, period, number)))
+    return tuple(
+        Digest(*(getattr(link, name) for name in ("period", "year", "number", "start", "end", "url")),
+               articles=tuple(by_period[link.year, link.number]),
+               groups=_groups(by_period[link.year, link.number], order, localities),
+               older=links[index + 1] if index + 1 < len(links) else None,
+               newer=links[index - 1] if index else None)
+        for index, link in enumerate(links))
 
 
 def build_archive(articles, urls: Urls) -> tuple[ArchiveYear, ...]:
@@ -104,32 +117,36 @@ def _bounds(year: int, number: int, period: str) -> tuple[dt.date, dt.date]:
     return start, following - dt.timedelta(days=1)
 
 
-def _tree_order(localities: dict) -> list[tuple[object, int]]:
+def _tree_order(localities: dict, children: dict) -> list[tuple[object, int]]:
     """Every locality with its depth, parents before children, each level in Vietnamese order."""
     order = []
 
-    def visit(locality, depth):
-        order.append((locality, depth))
-        for child in locality.children:
+    def visit(slug, depth):
+        order.append((localities[slug], depth))
+        for child in children[slug]:
             visit(child, depth + 1)
 
     for locality in localities.values():
-        if locality.parent is None:
-            visit(locality, 0)
+        if locality.parent_slug is None:
+            visit(locality.slug, 0)
     return order
 
 
-def _groups(articles, order) -> tuple[DigestGroup, ...]:
+def _groups(articles, order, localities) -> tuple[DigestGroup, ...]:
     """Groups in tree order; an article under each of its localities; the ancestors of a
     group with articles are kept as (empty) headings so the hierarchy stays readable."""
     direct: dict[str, list] = {}
     unplaced = []
     for article in articles:
-        for locality in article.localities:
-            direct.setdefault(locality.slug, []).append(article)
-        if not article.localities:
+        for slug in article.locality_slugs:
+            direct.setdefault(slug, []).append(article)
+        if not article.locality_slugs:
             unplaced.append(article)
-    shown = {l.slug for l in with_ancestors(l for a in articles for l in a.localities)}
+    shown = set()
+    for slug in (s for a in articles for s in a.locality_slugs):
+        while slug is not None and slug not in shown:
+            shown.add(slug)
+            slug = localities[slug].parent_slug
     groups = [DigestGroup(locality, depth, tuple(direct.get(locality.slug, ())))
               for locality, depth in order if locality.slug in shown]
     if unplaced:

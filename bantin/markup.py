@@ -1,6 +1,13 @@
-"""Markdown → safe HTML for one article: a pure function of the text and the link table."""
+"""Markdown → safe HTML for one article: a pure function of the text and the HTML policy.
+
+Links and images to local files are left as placeholders, listed in `Markup.links`; the model
+stage resolves them against the site (`resolve_links`), so the conversion can be cached by the
+hash of its inputs and run in another process.
+"""
 from __future__ import annotations
 
+import hashlib
+import html as html_module
 import re
 import signal
 import threading
@@ -16,6 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .config import HtmlPolicy
 from .text import slugify
+from .validate import is_local_path
 
 MAX_SUMMARY = 280
 TIME_LIMIT = 10.0  # seconds for one article; only pathological Markdown comes near it
@@ -30,6 +38,7 @@ _ATTRIBUTES = {"*": {"id", "title", "lang", "dir"}, "a": {"href"},
                "th": {"colspan", "rowspan", "style", "scope"}, "ol": {"start"}, "time": {"datetime"},
                "abbr": {"title"}, "code": {"class"}, "div": {"class"}, "sup": {"class"},
                "li": {"class"}}
+_NH3_VERSION = getattr(nh3, "__version__", "")
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _URL_ATTRIBUTES = {"href", "src", "srcset", "cite", "action", "formaction", "poster", "data",
                    "background", "longdesc", "xlink:href"}
@@ -39,15 +48,36 @@ _PLACEHOLDER = re.compile("\x02wzxhzdk:\\d+\x03")
 _ESCAPED = re.compile("\x02(\\d+)\x03")  # a backslash escape (\_ \* \.), until Markdown's unescape
 
 Rewrite = Callable[[str, str], str | None]  # (tag, url) → final URL, or None to leave it as is
+CONVERTER_VERSION = 1  # bump when the HTML made from the same text and policy changes
 
 
 @dataclass(frozen=True)
 class Markup:
     """What converting one article body gives."""
 
-    html: str
+    html: str  # sanitised; each link in `links` appears as the attribute value of its placeholder
     first_paragraph: str  # plain text, for a summary when the front matter gives none
     images: tuple[tuple[str, str], ...]  # (src as written, alt) of every image
+    links: tuple[tuple[str, str], ...] = ()  # (tag, url as written) to resolve, by placeholder
+    placeholder: str = ""  # the placeholder prefix: link i is written f"{placeholder}{i}."
+    text: str = ""  # the whole body as plain text (for search)
+    error: str = ""  # why the text could not be converted (then everything else is empty)
+
+    def resolve(self, rewrite: Rewrite) -> str:
+        """The HTML with every placeholder replaced by `rewrite(tag, url)` (None: as written)."""
+        if not self.links:
+            return self.html
+        finals = []
+        for tag, url in self.links:
+            final = rewrite(tag, url)
+            final = url if final is None else final
+            scheme = _SCHEME.match(_SPACES.sub("", final).lower())
+            # What the sanitiser would have refused is dropped, attribute and all.
+            finals.append("" if scheme and scheme.group(1) not in _URL_SCHEMES else
+                          f' {"src" if tag == "img" else "href"}="{html_module.escape(final)}"')
+        prefix = self.placeholder
+        return _PLACEHOLDERS.sub(lambda m: finals[int(m[2])] if m[1] == prefix else m[0],
+                                 self.html)
 
 
 class MarkupError(Exception):
@@ -55,8 +85,29 @@ class MarkupError(Exception):
 
 
 def render_markdown(text: str, rewrite: Rewrite, policy: HtmlPolicy = HtmlPolicy()) -> Markup:
-    """Convert one text; a build converts many with one MarkdownRenderer instead."""
-    return MarkdownRenderer(policy).render(text, rewrite)
+    """Convert one text and resolve its links with `rewrite`; a build converts many with one
+    MarkdownRenderer and resolves later instead."""
+    markup = MarkdownRenderer(policy).render(text)
+    return Markup(markup.resolve(rewrite), markup.first_paragraph, markup.images, (), "",
+                  markup.text)
+
+
+def convert(renderer: MarkdownRenderer, text: str) -> Markup:
+    """`renderer.render(text)`, with a conversion that cannot be done as a Markup saying why."""
+    try:
+        return renderer.render(text)
+    except MarkupError as error:
+        return Markup("", "", error=str(error))
+
+
+def conversion_key(text: str, policy: HtmlPolicy) -> str:
+    """What the conversion of `text` depends on, as a hash: the text, the policy, the versions."""
+    return hashlib.blake2b(repr((CONVERTER_VERSION, markdown.__version__, _NH3_VERSION,
+                                 policy, text)).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
+
+
+_PLACEHOLDERS = re.compile(r' (?:href|src)="(bantin-link-[0-9a-f]{12}-)(\d+)\."')
 
 
 class MarkdownRenderer:
@@ -78,12 +129,14 @@ class MarkdownRenderer:
                                     link_rel=None, filter_style_properties={"text-align"},
                                     attribute_filter=_drop_spaced_script_urls)
 
-    def render(self, text: str, rewrite: Rewrite) -> Markup:
-        """Convert Markdown to HTML, rewriting links to content files, and sanitise the result.
+    def render(self, text: str) -> Markup:
+        """Convert Markdown to sanitised HTML, with placeholders for links to local files.
 
         Raises MarkupError for Markdown nested too deeply or too slow to convert.
         """
-        collector = _Collector(rewrite)
+        # A prefix no editor wrote: derived from the text, so the same text gives the same HTML.
+        collector = _Collector("bantin-link-" + hashlib.blake2b(
+            text.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest() + "-")
         self._extension.collector = collector
         self._converter.reset()
         try:
@@ -94,7 +147,9 @@ class MarkdownRenderer:
                               "other)") from None
         finally:
             self._extension.collector = None
-        return Markup(self._cleaner.clean(html), collector.first_paragraph, tuple(collector.images))
+        return Markup(self._cleaner.clean(html), collector.first_paragraph,
+                      tuple(collector.images), tuple(collector.links), collector.placeholder,
+                      collector.text)
 
 
 def _drop_spaced_script_urls(tag: str, attribute: str, value: str) -> str | None:
@@ -154,10 +209,26 @@ def _time_limit(seconds: float):
 
 
 class _Collector:
-    def __init__(self, rewrite: Rewrite):
-        self.rewrite = rewrite
+    def __init__(self, placeholder: str):
+        self.placeholder = placeholder
         self.first_paragraph = ""
+        self.text = ""
         self.images: list[tuple[str, str]] = []
+        self.links: list[tuple[str, str]] = []
+
+    def keep(self, tag: str, url: str) -> str | None:
+        """A placeholder for a link the site must resolve; None for one that stays as written."""
+        if not _needs_resolving(url):
+            return None
+        self.links.append((tag, url))
+        return f"{self.placeholder}{len(self.links) - 1}."
+
+
+def _needs_resolving(url: str) -> bool:
+    """A path to a file in content/, or a Windows path (refused when resolved)."""
+    if "\\" in url:
+        return not url.lower().startswith(("http://", "https://", "mailto:", "tel:"))
+    return not url.startswith("#") and is_local_path(url)
 
 
 class _Rewriter(Treeprocessor):
@@ -180,9 +251,11 @@ class _Rewriter(Treeprocessor):
                     url = _ESCAPED.sub(lambda match: "\\" + chr(int(match[1])), element.get(attribute))
                 if element.tag == "img":
                     self.collector.images.append((url, element.get("alt", "")))
-                new_url = self.collector.rewrite(element.tag, url)
+                new_url = self.collector.keep(element.tag, url)
                 if new_url is not None:
                     element.set(attribute, new_url)
+        text = _PLACEHOLDER.sub(" ", " ".join(root.itertext()))
+        self.collector.text = " ".join(_ESCAPED.sub(lambda m: chr(int(m[1])), text).split())
 
 
 class _CollectorExtension(Extension):

@@ -1,40 +1,45 @@
-"""Stage 4: build the Site — articles with URLs and HTML, the locality tree, topics."""
+"""Stage 4: build the Site — articles with URLs and HTML, the locality tree, topics.
+
+The Site is made of values and maps: a Locality knows its parent's slug, not its children or
+articles; those relations live in maps on the Site (`children`, `locality_articles` …), keyed by
+slug or URL. So the whole Site pickles, hashes and travels to another process, and a page can be
+named by the few keys it is rendered from.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 import posixpath
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote
 
-from .config import SiteConfig
-from .content import Content
-from .digests import ArchiveYear, Digest, build_archive, build_digests
-from .localities import with_ancestors
 from markupsafe import Markup as SafeHtml
 
+from .config import SiteConfig
+from .content import Content
+from .digests import ArchiveYear, Digest, DigestLink, build_archive, build_digests
 from .images import (RASTER_SUFFIXES, SVG_SUFFIX, ImageInfo, Variant, picture_html, process_image,
                      replace_images)
-from .markup import Markup, MarkdownRenderer, MarkupError, shorten
+from .markup import MarkdownRenderer, Markup, convert, shorten
 from .problems import WARNING, Problem
 from .text import fold, slugify, sort_key
 from .urls import Urls
 from .validate import Article, is_local_path, resolve_content_path
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True)
 class Locality:
-    """A place in the tree. Built once by this stage and not changed after."""
+    """A place in the tree; its children and articles are in the Site's maps."""
 
     slug: str
     name: str
     kind: str
     description: str
     url: str
-    parent: Locality | None = field(default=None, repr=False)
-    children: list[Locality] = field(default_factory=list, repr=False)
-    articles: list[Article] = field(default_factory=list, repr=False)  # own and descendants'
-    digests: list = field(default_factory=list, repr=False)  # digests listing any of those
+    parent_slug: str | None = None
 
     @property
     def label(self) -> str:
@@ -45,23 +50,40 @@ class Locality:
         """The label for the start of a heading: "Huyện Ba Vì"."""
         return self.label[:1].upper() + self.label[1:]
 
-    @property
-    def ancestors(self) -> list[Locality]:
-        """From the root down to the parent."""
-        chain, node = [], self.parent
-        while node is not None:
-            chain.insert(0, node)
-            node = node.parent
-        return chain
 
-
-@dataclass(eq=False)
+@dataclass(frozen=True)
 class Topic:
     slug: str
     name: str
     description: str
     url: str
-    articles: list[Article] = field(default_factory=list, repr=False)
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """A locality as a tree shows it: with its article count and the nodes below it."""
+
+    locality: Locality
+    article_count: int
+    children: tuple[TreeNode, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return self.locality.url
+
+    @property
+    def label(self) -> str:
+        return self.locality.label
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    topic: Topic
+    article_count: int
+
+    @property
+    def url(self) -> str:
+        return self.topic.url
 
 
 @dataclass(frozen=True)
@@ -96,15 +118,48 @@ class Site:
     urls: Urls
     articles: tuple[Article, ...]  # newest first, then by slug
     localities: dict[str, Locality]  # every locality by slug, in Vietnamese order
-    root_localities: tuple[Locality, ...]
+    children: dict[str, tuple[str, ...]]  # slug → child slugs, in Vietnamese order
+    locality_articles: dict[str, tuple[str, ...]]  # slug → URLs of its and its descendants' articles
     topics: tuple[Topic, ...]  # in Vietnamese order
+    topic_articles: dict[str, tuple[str, ...]]  # slug → article URLs, newest first
     digests: tuple[Digest, ...]  # newest first
+    locality_digests: dict[str, tuple[DigestLink, ...]]  # slug → digests listing its articles
     archive: tuple[ArchiveYear, ...]  # newest first
-    related: dict[str, tuple[Article, ...]]  # by article URL
+    related: dict[str, tuple[str, ...]]  # article URL → URLs of related articles
     pictures: dict[str, Picture]  # every image an article shows, by the original's site URL
     files: tuple[Published, ...]
     build_time: dt.datetime
     excluded_count: int = 0  # drafts and future articles left out
+
+    @cached_property
+    def articles_by_url(self) -> dict[str, Article]:
+        return {article.url: article for article in self.articles}
+
+    @property
+    def root_localities(self) -> tuple[Locality, ...]:
+        return tuple(l for l in self.localities.values() if l.parent_slug is None)
+
+    def articles_at(self, article_urls) -> tuple[Article, ...]:
+        by_url = self.articles_by_url
+        return tuple(by_url[url] for url in article_urls)
+
+    def ancestors(self, slug: str) -> tuple[Locality, ...]:
+        """From the root down to the parent."""
+        chain, parent = [], self.localities[slug].parent_slug
+        while parent is not None:
+            chain.insert(0, self.localities[parent])
+            parent = self.localities[parent].parent_slug
+        return tuple(chain)
+
+    def tree(self, slugs=None) -> tuple[TreeNode, ...]:
+        """The given localities (the roots when None) with everything below them, as nodes."""
+        if slugs is None:
+            slugs = [l.slug for l in self.root_localities]
+        return tuple(TreeNode(self.localities[slug], len(self.locality_articles[slug]),
+                              self.tree(self.children[slug])) for slug in slugs)
+
+    def topic_counts(self) -> tuple[TopicCount, ...]:
+        return tuple(TopicCount(t, len(self.topic_articles[t.slug])) for t in self.topics)
 
 
 _RELATED_SCAN = 200  # newest articles of each locality and topic considered as related
@@ -118,54 +173,85 @@ class BuildOptions:
     cache_path: Path | None = None  # where resized images are kept between builds
 
 
+def is_published(article: Article, options: BuildOptions) -> bool:
+    if article.is_draft and not options.include_drafts:
+        return False
+    return options.include_future or article.date <= options.build_time
+
+
 def build_site(config: SiteConfig, parents: dict, articles: list[Article], content: Content,
-               options: BuildOptions) -> tuple[Site, list[Problem]]:
-    """Put the validated articles into the site's structure; report what only the whole shows."""
+               options: BuildOptions, markups: dict[str, Markup] | None = None
+               ) -> tuple[Site, list[Problem]]:
+    """Put the validated articles into the site's structure; report what only the whole shows.
+
+    `markups` holds the converted body of every published article by its rel_path (converted
+    here when not given).
+    """
     problems: list[Problem] = []
     urls = Urls(config.language, config.base_url, config.base_path)
-    published = [a for a in articles if _is_published(a, options)]
+    published = [a for a in articles if is_published(a, options)]
     published.sort(key=lambda a: (-a.date.timestamp(), a.slug))
+    if markups is None:
+        renderer = MarkdownRenderer(config.html)
+        markups = {a.rel_path: convert(renderer, a.body) for a in published}
     article_urls = {a.rel_path: urls.article(a.slug) for a in published}
     file_urls = _content_file_urls(content, published, article_urls)
     hidden_paths = (content.article_paths | {a.rel_path for a in articles}) - set(article_urls)
-    localities = _build_localities(config, parents, urls)
+    localities, children = _build_localities(config, parents, urls)
     topics = _build_topics(config, published, urls)
     topic_forms = _topic_forms(topics)
-    renderer = MarkdownRenderer(config.html)
     pictures = _Pictures(file_urls, options.cache_path, urls)
     final = []
+    locality_articles: dict[str, list[str]] = {slug: [] for slug in localities}
+    topic_articles: dict[str, list[str]] = {slug: [] for slug in topics}
     for article in published:
-        article = _with_html(article, urls, article_urls, file_urls, hidden_paths, problems,
-                             renderer, pictures)
+        article = _with_html(article, markups[article.rel_path], urls, article_urls, file_urls,
+                             hidden_paths, problems, pictures)
         article = replace(article,
                           localities=tuple(localities[s] for s in article.locality_slugs),
                           topics=tuple(topics[s] for s in _topic_slugs(article, topic_forms)))
         final.append(article)
-        _add_to_localities(article, localities)
+        for slug in with_ancestors(article.locality_slugs, localities):
+            locality_articles[slug].append(article.url)
         for topic in article.topics:
-            topic.articles.append(article)
+            topic_articles[topic.slug].append(article.url)
     files = tuple(Published(url, path, f"content/{rel}") for rel, (url, path) in
                   sorted(file_urls.items())) + pictures.variant_files()
-    roots = tuple(l for l in localities.values() if l.parent is None)
     ordered_topics = tuple(sorted(topics.values(), key=lambda t: sort_key(t.name)))
     period = "week" if config.digest_period == "weekly" else "month"
-    digests = build_digests(final, localities, period, urls)
-    _link_digests(digests)
-    site = Site(config, urls, tuple(final), localities, roots, ordered_topics, digests,
-                build_archive(final, urls), _related(final, config.related_count),
-                pictures.by_url, files,
+    digests = build_digests(final, localities, children, period, urls)
+    site = Site(config, urls, tuple(final), localities, children,
+                {slug: tuple(found) for slug, found in locality_articles.items()},
+                ordered_topics, {slug: tuple(found) for slug, found in topic_articles.items()},
+                digests, _locality_digests(digests, localities), build_archive(final, urls),
+                _related(final, config.related_count), pictures.by_url, files,
                 options.build_time, len(articles) - len(published))
     return site, problems
 
 
-def _link_digests(digests) -> None:
-    """Tell each locality which digests list its articles (or its descendants')."""
+def with_ancestors(slugs, localities: dict[str, Locality]) -> list[str]:
+    """The given slugs and every locality above them, each once: the places an article about
+    them is listed under (an article about a commune shows on its district's page)."""
+    reached, result = set(), []
+    for slug in slugs:
+        while slug is not None and slug not in reached:
+            reached.add(slug)
+            result.append(slug)
+            slug = localities[slug].parent_slug
+    return result
+
+
+def _locality_digests(digests, localities) -> dict[str, tuple[DigestLink, ...]]:
+    """Which digests list the articles of each locality (or of its descendants)."""
+    found: dict[str, list[DigestLink]] = {slug: [] for slug in localities}
     for digest in digests:
-        for locality in with_ancestors(l for a in digest.articles for l in a.localities):
-            locality.digests.append(digest)
+        slugs = (s for a in digest.articles for s in a.locality_slugs)
+        for slug in with_ancestors(slugs, localities):
+            found[slug].append(digest.link)
+    return {slug: tuple(links) for slug, links in found.items()}
 
 
-def _related(articles, count: int) -> dict[str, tuple[Article, ...]]:
+def _related(articles, count: int) -> dict[str, tuple[str, ...]]:
     """Up to `count` articles sharing the most localities and topics, newest first on ties."""
     if count == 0:
         return {}
@@ -189,14 +275,8 @@ def _related(articles, count: int) -> dict[str, tuple[Article, ...]]:
         scores.pop(article.url, None)
         best = sorted(scores, key=lambda url: (-scores[url], position[url]))[:count]
         best.sort(key=position.get)
-        related[article.url] = tuple(articles[position[url]] for url in best)
+        related[article.url] = tuple(best)
     return related
-
-
-def _is_published(article: Article, options: BuildOptions) -> bool:
-    if article.is_draft and not options.include_drafts:
-        return False
-    return options.include_future or article.date <= options.build_time
 
 
 def _content_file_urls(content: Content, articles, article_urls) -> dict:
@@ -259,21 +339,19 @@ class _Pictures:
                      for url, variant in zip(picture.variant_urls, picture.info.variants))
 
 
-def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_paths, problems,
-               renderer: MarkdownRenderer, pictures: _Pictures):
+def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_urls,
+               hidden_paths, problems, pictures: _Pictures):
+    """The article with its URL and its HTML, the links and images of `markup` resolved."""
     folder = posixpath.dirname(article.rel_path)
 
-    def rewrite(tag: str, target: str) -> str | None:
-        if "\\" in target and not target.lower().startswith(("http://", "https://", "mailto:",
-                                                             "tel:")):
+    def rewrite(tag: str, target: str) -> str:
+        if "\\" in target:
             # A Windows path (..\anh.jpg, C:\anh.jpg): browsers would read it as a path too.
             _link_problem(article, target, f"{'image' if tag == 'img' else 'link'} '{target}' "
                           "uses backslashes", problems,
                           hint="write the path with forward slashes (/) from the article's "
                                "folder, as in images/anh.jpg")
             return "#"
-        if target.startswith("#") or not is_local_path(target):
-            return None
         path, _, fragment = target.partition("#")
         rel = resolve_content_path(folder, unquote(path))
         if rel is None:
@@ -303,15 +381,13 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
         return urls.link(site_url) + (f"#{fragment}" if fragment else "")
 
     link_to_picture: dict[str, str] = {}
-    try:
-        markup = renderer.render(article.body, rewrite)
-    except MarkupError as error:
-        problems.append(Problem(article.source_path, article.body_line, str(error),
+    if markup.error:
+        problems.append(Problem(article.source_path, article.body_line, markup.error,
                                 "simplify the Markdown of this article"))
-        markup = Markup("", "", ())
-    body_html = replace_images(
-        markup.html, lambda src, alt: pictures.html(link_to_picture[src], alt)
-        if src in link_to_picture else None)
+    body_html = markup.resolve(rewrite)
+    if link_to_picture:
+        body_html = replace_images(body_html, lambda src, alt: pictures.html(
+            link_to_picture[src], alt) if src in link_to_picture else None)
     for src, alt in markup.images:
         if not alt.strip():
             _link_problem(article, src, f"image '{src}' has no alt text", problems,
@@ -335,7 +411,7 @@ def _with_html(article: Article, urls: Urls, article_urls, file_urls, hidden_pat
                                     "add `alt:` describing the image for readers who cannot see it",
                                     WARNING))
     return replace(article, summary=article.summary or shorten(markup.first_paragraph),
-                   summary_is_excerpt=not article.summary,
+                   summary_is_excerpt=not article.summary, text=markup.text,
                    url=article_urls[article.rel_path], body_html=body_html, image_url=image_url)
 
 
@@ -345,26 +421,20 @@ def _link_problem(article, target, message, problems, hint="", severity="error")
     problems.append(Problem(article.source_path, line, message, hint, severity))
 
 
-def _build_localities(config: SiteConfig, parents: dict, urls: Urls) -> dict[str, Locality]:
-    """The locality tree, every level in Vietnamese order, with no articles yet."""
+def _build_localities(config: SiteConfig, parents: dict, urls: Urls):
+    """Every locality by slug, in Vietnamese order, and the child slugs of each."""
     ordered = sorted(config.localities, key=lambda l: (sort_key(l.name), sort_key(l.kind)))
-    localities = {}
+    localities: dict[str, Locality] = {}
     for declared in ordered:
-        localities.setdefault(declared.slug, Locality(
-            declared.slug, declared.name, declared.kind, declared.description,
-            urls.locality(declared.slug)))
+        if declared.slug not in localities:
+            localities[declared.slug] = Locality(
+                declared.slug, declared.name, declared.kind, declared.description,
+                urls.locality(declared.slug), parents.get(declared.slug))
+    children: dict[str, list[str]] = {slug: [] for slug in localities}
     for slug, locality in localities.items():
-        parent_slug = parents.get(slug)
-        if parent_slug is not None:
-            locality.parent = localities[parent_slug]
-            locality.parent.children.append(locality)
-    return localities
-
-
-def _add_to_localities(article: Article, localities: dict[str, Locality]) -> None:
-    """List the article under each of its localities and every locality above them, once."""
-    for locality in with_ancestors(localities[slug] for slug in article.locality_slugs):
-        locality.articles.append(article)
+        if locality.parent_slug is not None:
+            children[locality.parent_slug].append(slug)
+    return localities, {slug: tuple(found) for slug, found in children.items()}
 
 
 def _build_topics(config: SiteConfig, articles, urls: Urls) -> dict[str, Topic]:
@@ -397,3 +467,8 @@ def _topic_slugs(article: Article, forms: dict[str, str]) -> list[str]:
         if slug not in slugs:
             slugs.append(slug)
     return slugs
+
+
+def fingerprint(value) -> bytes:
+    """A hash of a value made of dataclasses, tuples, dicts and plain values."""
+    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from .model import Published
 from .problems import Problem
 from .urls import output_file
 
@@ -70,37 +73,216 @@ def build_lock(output_path: Path):
         os.close(descriptor)  # releases the lock
 
 
-def write_site(output_path: Path, pages, files) -> int:
-    """Write pages and copy files into a new folder, then swap it with the old; return the count.
+def write_site(output_path: Path, pages, files, cache=None, state: OutputState | None = None) -> int:
+    """Write the site, swapped in whole or updated file by file; return the count written.
 
-    On any failure only the new folder is removed: the previous site stays exactly as it was.
+    Without a record of the previous output (a first build, or one after `.cache/` was deleted)
+    every file goes into a new folder that is then swapped with the old. With one, only the
+    files that differ are written — into a folder beside the output, then moved in under a
+    journal, so a build killed half-way is finished by the next one — and unchanged files keep
+    their modification time. Either way the previous site stays as it was if writing fails.
+    Pages whose `content` is None are those `state` (read under the same build lock) found
+    unchanged in the output.
     """
     output_path = Path(os.path.abspath(output_path))
+    wanted = _wanted(pages, files)
+    if state is None:
+        state = read_output_state(output_path, cache)
+    if state.previous is not None:
+        written = _update(output_path, wanted, state, cache)
+    else:
+        written = _replace(output_path, wanted, cache)
+    if cache is not None:
+        cache.put("output", _manifest_key(output_path), _manifest(output_path, wanted, cache))
+    return written
+
+
+@dataclass(frozen=True)
+class OutputState:
+    """What the output folder holds, as the build that wrote it recorded and as it is now."""
+
+    previous: dict | None  # {path: (digest, size, mtime_ns)} as written; None when unknown
+    present: dict  # {path: (size, mtime_ns)} of the files there now
+
+    def holds(self, site_url: str, digest: bytes) -> bool:
+        """Whether the file for `site_url` is there, unchanged since it was written as `digest`."""
+        if self.previous is None:
+            return False
+        rel = output_file(site_url).as_posix()
+        written = self.previous.get(rel)
+        return written is not None and written[0] == digest and self.present.get(rel) == written[1:]
+
+
+def read_output_state(output_path: Path, cache) -> OutputState:
+    """The output's state, once what killed builds left is finished or removed."""
+    output_path = Path(os.path.abspath(output_path))
+    _remove_leftovers(output_path)
+    previous = cache.get("output", _manifest_key(output_path)) if cache is not None else None
+    if previous is None or not output_path.is_dir() or output_path.is_symlink():
+        return OutputState(None, {})
+    return OutputState(previous, _present_files(output_path))
+
+
+def _manifest_key(output_path: Path) -> bytes:
+    return str(output_path).encode("utf-8", "surrogateescape")
+
+
+def _wanted(pages, files) -> dict[str, tuple]:
+    """{output path: (digest, size, page or published file)} of everything the site holds."""
+    wanted = {}
+    for page in pages:
+        wanted[_relative(page.url)] = (page.digest, page.size, page)
+    for published in files:
+        stat = published.source_path.stat()
+        identity = f"{published.source_path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode(
+            "utf-8", "surrogateescape")
+        wanted[_relative(published.url)] = (b"file:" + identity, stat.st_size, published)
+    return wanted
+
+
+def _relative(site_url: str) -> str:
+    relative = output_file(site_url)
+    if relative.is_absolute() or ".." in relative.parts or "\\" in site_url:
+        raise ValueError(f"refusing to write outside the output folder: {site_url!r}")
+    return relative.as_posix()
+
+
+def _manifest(output_path: Path, wanted: dict, cache) -> dict:
+    """What was written, to recognise it next time: {path: (digest, size, mtime_ns)}."""
+    manifest = {}
+    for rel, (digest, size, _) in wanted.items():
+        try:
+            stat = os.stat(output_path / rel)
+        except OSError:
+            continue
+        manifest[rel] = (digest, stat.st_size, stat.st_mtime_ns)
+    return manifest
+
+
+def _put(target: Path, entry: tuple, cache) -> None:
+    """Write one file of the site at `target` (a new path)."""
+    digest, _, item = entry
+    if isinstance(item, Published):
+        shutil.copyfile(item.source_path, target)
+        return
+    content = item.content
+    if content is None:
+        content = cache.read_page(digest) if cache is not None else None
+        if content is None:  # changed by another build since this one looked: build again
+            raise OSError(f"the output changed while this build ran ({item.url or 'home'}); "
+                          "build again")
+    target.write_bytes(content)
+    if cache is not None and item.digest:
+        cache.keep_page(item.digest, target)
+
+
+def _replace(output_path: Path, wanted: dict, cache) -> int:
     new_path = output_path.parent / f".{output_path.name}.new-{os.getpid()}"
     old_path = output_path.parent / f".{output_path.name}.old-{os.getpid()}"
-    _remove_leftovers(output_path)
     shutil.rmtree(new_path, ignore_errors=True)
     try:
         new_path.mkdir(parents=True)
-        for page in pages:
-            _target(new_path, page.url).write_bytes(page.content)
-        for published in files:
-            shutil.copyfile(published.source_path, _target(new_path, published.url))
+        for rel, entry in wanted.items():
+            _put(_target_path(new_path, rel), entry, cache)
         _swap(output_path, new_path, old_path)
     except BaseException:
         shutil.rmtree(new_path, ignore_errors=True)
         raise
-    return len(pages) + len(files)
+    return len(wanted)
+
+
+def _update(output_path: Path, wanted: dict, state: OutputState, cache) -> int:
+    previous, present = state.previous, state.present
+    changed = [rel for rel, (digest, _, _) in wanted.items()
+               if rel not in previous or previous[rel][0] != digest
+               or present.get(rel) != previous[rel][1:]]
+    removed = sorted(rel for rel in present if rel not in wanted)
+    if not changed and not removed:
+        return 0
+    new_path = output_path.parent / f".{output_path.name}.new-{os.getpid()}"
+    journal = output_path.parent / f".{output_path.name}.journal-{os.getpid()}"
+    shutil.rmtree(new_path, ignore_errors=True)
+    try:
+        new_path.mkdir(parents=True)
+        for rel in changed:
+            _put(_target_path(new_path, rel), wanted[rel], cache)
+        temporary = journal.with_name(journal.name + ".tmp")
+        temporary.write_text(json.dumps({"new": new_path.name, "moved": changed,
+                                         "removed": removed}), encoding="utf-8")
+        os.replace(temporary, journal)  # from here on the update is finished, even if killed
+    except BaseException:
+        shutil.rmtree(new_path, ignore_errors=True)
+        raise
+    _apply_journal(output_path, journal)
+    return len(changed)
+
+
+def _present_files(output_path: Path) -> dict[str, tuple[int, int]]:
+    """{path: (size, mtime_ns)} of the files in the output, but what is kept from elsewhere."""
+    present = {}
+    folders = [(str(output_path), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not prefix and entry.name in KEEP_NAMES:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, prefix + entry.name + "/"))
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    present[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
+    return present
+
+
+def _apply_journal(output_path: Path, journal: Path) -> None:
+    """Move the files a journal lists into the output and remove those it drops."""
+    plan = json.loads(journal.read_text(encoding="utf-8"))
+    new_path = output_path.parent / plan["new"]
+    for rel in plan["moved"]:
+        source = new_path / rel
+        if source.exists():
+            target = output_path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            os.replace(source, target)
+    for rel in plan["removed"]:
+        target = output_path / rel
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        folder = target.parent
+        while folder != output_path:
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
+    shutil.rmtree(new_path, ignore_errors=True)
+    journal.unlink()
+
+
+def _target_path(root: Path, rel: str) -> Path:
+    path = root.joinpath(*rel.split("/"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _remove_leftovers(output_path: Path) -> None:
-    """Remove the temporary folders of builds that were killed (by their names, ours only).
+    """Finish or remove what builds that were killed left (by their names, ours only).
 
     Runs under the build lock, so no other build is using them. A build stopped between the
     two renames of the swap left the previous output as `.<name>.old-<pid>`: it is put back.
+    A build stopped after committing its journal is finished: its files are moved in.
     """
     if not output_path.parent.is_dir():
         return
+    prefix = f".{output_path.name}.journal-"
+    for path in sorted(output_path.parent.iterdir()):
+        if path.name.startswith(prefix) and path.name[len(prefix):].isdigit() and path.is_file():
+            _apply_journal(output_path, path)
     for kind in ("old", "new"):
         prefix = f".{output_path.name}.{kind}-"
         for path in sorted(output_path.parent.iterdir()):
@@ -111,15 +293,9 @@ def _remove_leftovers(output_path: Path) -> None:
                 os.rename(path, output_path)
             else:
                 shutil.rmtree(path, ignore_errors=True)
-
-
-def _target(root: Path, site_url: str) -> Path:
-    relative = output_file(site_url)
-    if relative.is_absolute() or ".." in relative.parts or "\\" in site_url:
-        raise ValueError(f"refusing to write outside the output folder: {site_url!r}")
-    path = root.joinpath(*relative.parts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+    for path in sorted(output_path.parent.iterdir()):  # an uncommitted journal: never applied
+        if path.name.startswith(f".{output_path.name}.journal-") and path.name.endswith(".tmp"):
+            path.unlink()
 
 
 def _swap(output_path: Path, new_path: Path, old_path: Path) -> None:

@@ -3,77 +3,140 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import stages
+from .cache import CACHE_SUBDIR, BuildCache
 from .config import CONFIG_NAME, read_config
-from .content import read_content
 from .localities import LocalityIndex, check_localities
 from .model import BuildOptions, Published, Site, build_site as build_site_model
-from .output import build_lock, check_output_path, write_site
+from .output import build_lock, check_output_path, read_output_state, write_site
+from .parallel import default_jobs
 from .problems import BuildError, Problem, has_errors
-from .render import Page, render_site
+from .render import Page
 from .theme import load_theme
-from .validate import validate_articles
+
+CACHE_DIR = ".cache"  # kept between builds (resized images, the build cache); safe to delete
 
 
-CACHE_DIR = ".cache"  # kept between builds (resized images); safe to delete
+@dataclass
+class Timings:
+    """Seconds per stage, and what the build cache saved; printed by `--timings`."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    _last: float = field(default_factory=time.perf_counter)
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
+@dataclass(frozen=True)
+class LoadedSite:
+    """Stages 1–4: the Site and every problem found so far."""
+
+    site: Site
+    problems: tuple[Problem, ...]
+    fingerprint: bytes  # of everything the pages depend on besides the Site (config, options)
 
 
 @dataclass(frozen=True)
 class BuildResult:
     site: Site
-    pages: tuple[Page, ...]
+    pages: tuple[Page, ...]  # a page known unchanged has content None (see Page)
     files: tuple[Published, ...]  # copied as they are (theme assets, images beside articles)
     files_written: int  # 0 when nothing was written (check only)
     output_path: Path
     problems: tuple[Problem, ...]  # warnings only; errors raise BuildError
+    timings: Timings | None = None
+    notices: tuple[str, ...] = ()  # about the build cache
 
 
 def build_site(project_path: Path, *, base_url: str | None = None, output_dir: str | None = None,
                build_time: dt.datetime | None = None, include_drafts: bool = False,
-               include_future: bool = False, force: bool = False, write: bool = True) -> BuildResult:
-    """Build the site in `project_path`; raise BuildError with every problem when it cannot."""
+               include_future: bool = False, force: bool = False, write: bool = True,
+               jobs: int | None = None, use_cache: bool = True,
+               previous: dict | None = None) -> BuildResult:
+    """Build the site in `project_path`; raise BuildError with every problem when it cannot.
+
+    `previous` is {site URL: bytes} of a build kept in memory (the preview): pages found
+    unchanged are then taken from it.
+    """
+    timings = Timings()
+    jobs = jobs or default_jobs()
     config, problems = read_config(project_path, base_url)                        # 1
     # Not resolved: the guard must see a symbolic link before it is followed. "~" is the home
     # folder, as in a shell, never a folder named "~" that a later `rm -rf ~` would confuse.
     output_path = Path(os.path.abspath(os.path.expanduser(output_dir) if output_dir else
                                        project_path / os.path.expanduser(config.output_dir)))
-    if write:
-        problems += check_output_path(project_path, output_path, force,
-                                      shown=output_dir or config.output_dir,
-                                      where=("", None) if output_dir else
-                                      (CONFIG_NAME, config.line_of("output_dir")))
-    index = LocalityIndex(config.localities)
-    parents, locality_problems = check_localities(config.localities, index)
-    problems += locality_problems
-    content, content_problems = read_content(project_path)                        # 2
-    articles, article_problems = validate_articles(content.sources, config, index)  # 3
-    problems += content_problems + article_problems
-    # Go on with the articles that are valid, so that one run lists every problem: broken
-    # links, missing images, template errors. Nothing is written unless there is none.
-    options = BuildOptions(build_time or dt.datetime.now(config.tzinfo), include_drafts,
-                           include_future, project_path / CACHE_DIR / "images")
-    site, model_problems = build_site_model(config, parents, articles, content, options)  # 4
-    problems += model_problems
+    output_problems = check_output_path(project_path, output_path, force,
+                                        shown=output_dir or config.output_dir,
+                                        where=("", None) if output_dir else
+                                        (CONFIG_NAME, config.line_of("output_dir"))) if write else []
+    problems += output_problems
+    writing = write and not output_problems
+    cache = BuildCache(project_path / CACHE_DIR / CACHE_SUBDIR if use_cache else None)
     try:
-        theme = load_theme(project_path, config.theme, config.language, config.line_of("theme"))
-    except BuildError as error:
-        raise BuildError(problems + error.problems) from None
-    pages, files, render_problems = render_site(site, theme, project_path)        # 5
-    problems += render_problems
-    _stop_on_errors(problems)
-    written = 0
-    if write:
+        options = BuildOptions(build_time or dt.datetime.now(config.tzinfo), include_drafts,
+                               include_future, project_path / CACHE_DIR / "images")
+        index = LocalityIndex(config.localities)
+        parents, locality_problems = check_localities(config.localities, index)
+        problems += locality_problems
+        timings.lap("config")
+        content, articles, content_problems = stages.read_articles(           # 2, 3
+            project_path, config, index, cache)
+        problems += content_problems
+        timings.lap("read")
+        markups = stages.convert_articles(articles, config, options, cache, jobs, timings)
+        timings.lap("markdown")
+        # Go on with the articles that are valid, so that one run lists every problem: broken
+        # links, missing images, template errors. Nothing is written unless there is none.
+        site, model_problems = build_site_model(config, parents, articles, content, options,
+                                                markups)                          # 4
+        problems += model_problems
+        timings.lap("model")
         try:
-            with build_lock(output_path):
-                written = write_site(output_path, pages, files)                   # 6
-        except OSError as error:
-            raise BuildError([Problem(str(error.filename or output_path), None,
-                                      f"cannot write the site: {error.strerror or error}",
-                                      "the previous output was left as it was")]) from None
-    return BuildResult(site, tuple(pages), tuple(files), written, output_path,
-                       tuple(sorted(problems, key=Problem.sort_key)))
+            theme = load_theme(project_path, config.theme, config.language,
+                               config.line_of("theme"))
+        except BuildError as error:
+            raise BuildError(problems + error.problems) from None
+        with build_lock(output_path) if writing else nullcontext():
+            # Under the lock from here: what the output holds cannot change until it is written.
+            output = read_output_state(output_path, cache) if writing else None
+            pages, files, render_problems = stages.render_pages(                  # 5
+                site, theme, project_path, cache, jobs, timings, previous, output)
+            problems += render_problems
+            timings.lap("render")
+            _stop_on_errors(problems)
+            written = 0
+            if write:
+                try:
+                    written = write_site(output_path, pages, files, cache, output)    # 6
+                except OSError as error:
+                    raise BuildError([Problem(str(error.filename or output_path), None,
+                                              f"cannot write the site: {error.strerror or error}",
+                                              "the previous output was left as it was")]) from None
+                timings.lap("write")
+        cache.commit(prune=write)  # the preview and `check` keep what `build` will want
+        timings.lap("cache")
+        timings.counts.update(cache_hits=cache.hits, cache_misses=cache.misses,
+                              files_written=written)
+        return BuildResult(site, tuple(pages), tuple(files), written, output_path,
+                           tuple(sorted(problems, key=Problem.sort_key)), timings,
+                           tuple(cache.notices))
+    except BuildError:
+        if not output_problems and cache.enabled:
+            # What was converted stays right: the next try reuses it. A project with no cache
+            # yet gets none from a failed build, which writes nothing at all.
+            cache.commit(prune=False)
+        raise
+    finally:
+        cache.close()
 
 
 def _stop_on_errors(problems: list[Problem]) -> None:

@@ -15,7 +15,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from .model import Published, Site
+from .cache import digest
+from .model import Published, Site, TreeNode
 from .problems import Problem
 from .theme import Theme
 from . import feeds as feeds_module
@@ -27,20 +28,37 @@ _BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
 @dataclass(frozen=True)
 class Page:
-    """One output file: its site URL, its bytes, and what made it (for problems)."""
+    """One output file: its site URL, its bytes, and what made it (for problems).
+
+    `content` is None for a page known unchanged: then `digest` and `size` name the bytes an
+    earlier build wrote and the build cache keeps.
+    """
 
     url: str
-    content: bytes
+    content: bytes | None
     origin: str
+    digest: bytes = b""
+    size: int = -1
+
+    def __post_init__(self):
+        if self.content is not None and not self.digest:
+            object.__setattr__(self, "digest", digest(self.content))
+            object.__setattr__(self, "size", len(self.content))
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """What to render: a template and the values it needs beyond the site-wide ones."""
+    """What to render, by name: a template (or a feed, the sitemap …) and the keys it needs.
+
+    `kind` and `args` name the page's inputs in the Site (an article's URL, a locality's slug
+    and page number …); `page_context` turns them into the values a template gets. A spec is
+    small and picklable, so it can be sent to another process holding the same Site.
+    """
 
     url: str
-    template: str
-    context: dict = field(hash=False)
+    template: str  # "" for what is not rendered through the theme (feeds)
+    kind: str
+    args: tuple
     origin: str
     lastmod: dt.datetime | None = None  # for the sitemap: the newest change the page shows
 
@@ -53,33 +71,68 @@ class Paginator:
     number: int  # 1-based
     count: int  # how many pages the list has
     total: int  # how many articles the list has
-    urls: tuple[str, ...]  # site URL of every page
-
-    @property
-    def previous_url(self) -> str | None:
-        return self.urls[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.urls[self.number] if self.number < self.count else None
+    previous_url: str | None = None
+    next_url: str | None = None
 
 
 def render_site(site: Site, theme: Theme, project_path: Path) -> tuple[list[Page], list[Published], list[Problem]]:
     """Render every page, feed and sitemap; return (pages, files to copy, problems)."""
-    problems: list[Problem] = []
-    files = list(site.files) + [Published(site.urls.asset(rel), path, f"{_shown(path, project_path)}")
-                                for rel, path in theme.static_files().items()]
-    env = make_environment(site, theme, project_path, files)
+    files = site_files(site, theme, project_path)
+    renderer = Renderer(site, theme, project_path, files)
     specs = plan_pages(site)
-    pages = []
-    for spec in specs:
-        content = render_page(env, spec, project_path, problems)
-        if content is not None:
-            pages.append(Page(spec.url, content, spec.origin))
-    pages += plain_files(site) + feed_files(site, env.globals["t"], env.globals["digest_title"]) + \
-        sitemap_files(site, specs)
-    problems += find_url_clashes(pages, files)
+    pages = [Page(spec.url, content, spec.origin) for spec in specs
+             if (content := renderer.render(spec)) is not None]
+    pages += plain_files(site) + sitemap_files(site, specs)
+    problems = renderer.problems + find_url_clashes(pages, files)
     return pages, files, problems
+
+
+def site_files(site: Site, theme: Theme, project_path: Path) -> list[Published]:
+    """The files published as they are: those beside articles, and the theme's static files."""
+    return list(site.files) + [Published(site.urls.asset(rel), path, f"{_shown(path, project_path)}")
+                               for rel, path in theme.static_files().items()]
+
+
+class Renderer:
+    """Renders pages of one Site through one theme; the same spec always gives the same bytes."""
+
+    def __init__(self, site: Site, theme: Theme, project_path: Path, files):
+        self.site = site
+        self.project_path = project_path
+        self.access = _SiteAccess(site)
+        self.env = make_environment(site, theme, project_path, files, self.access)
+        self.problems: list[Problem] = []
+
+    def render(self, spec: PageSpec) -> bytes | None:
+        """The page's bytes, or None when its template failed (then `problems` says why)."""
+        context = page_context(self.site, spec)
+        if spec.kind == "feed":
+            return feed_file(self.site, context, self.env.globals["t"],
+                             self.env.globals["digest_title"])
+        return render_page(self.env, spec, context, self.project_path, self.problems)
+
+    def render_recorded(self, spec: PageSpec) -> tuple[bytes | None, bool, list[Problem]]:
+        """(bytes or None, whether the template read `site` itself, the problems it met)."""
+        self.access.used = False
+        before = len(self.problems)
+        content = self.render(spec)
+        return content, self.access.used, self.problems[before:]
+
+
+class _SiteAccess:
+    """The `site` templates see: reading anything but its URLs and settings is recorded, since
+    such a page then depends on the whole Site, not only on the values it was given."""
+
+    _FREE = frozenset({"urls", "config"})
+
+    def __init__(self, site: Site):
+        self._site = site
+        self.used = False
+
+    def __getattr__(self, name: str):
+        if name not in self._FREE:
+            self.used = True
+        return getattr(self._site, name)
 
 
 def plain_files(site: Site) -> list[Page]:
@@ -91,71 +144,138 @@ def plain_files(site: Site) -> list[Page]:
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
-    """Every HTML page of the site, in a stable order."""
+    """Every page and feed of the site, in a stable order."""
     urls, size = site.urls, site.config.page_size
     newest = _newest(site.articles)
-    specs = [PageSpec(HOME_URL, "index.html", {"articles": site.articles[:size],
-                                                "feed_url": urls.feed()}, "home page", newest),
-             PageSpec(NOT_FOUND_URL, "404.html", {}, "404 page"),
-             PageSpec(urls.localities(), "localities.html", {}, "localities index", newest),
-             PageSpec(urls.topics(), "topics.html", {}, "topics index", newest),
-             PageSpec(urls.digests(), "digests.html", {"feed_url": urls.feed(urls.digests())},
-                      "digest index", newest),
-             PageSpec(urls.archive(), "archive.html", {}, "archive", newest)]
-    specs += _paginate(site.articles, size, urls.articles, "articles.html", {}, "article list")
+    specs = [PageSpec(HOME_URL, "index.html", "home", (), "home page", newest),
+             PageSpec(NOT_FOUND_URL, "404.html", "plain", (), "404 page"),
+             PageSpec(urls.localities(), "localities.html", "localities", (), "localities index",
+                      newest),
+             PageSpec(urls.topics(), "topics.html", "topics", (), "topics index", newest),
+             PageSpec(urls.digests(), "digests.html", "digests", (), "digest index", newest),
+             PageSpec(urls.archive(), "archive.html", "archive", (), "archive", newest)]
+    specs += _paginate(site, site.articles, urls.articles, "articles.html", "articles", (),
+                       "article list")
     for article in site.articles:
-        specs.append(PageSpec(article.url, "article.html",
-                              {"article": article, "related": site.related.get(article.url, ())},
+        specs.append(PageSpec(article.url, "article.html", "article", (article.url,),
                               article.source_path, _newest([article])))
     for locality in site.localities.values():
-        specs += _paginate(locality.articles, size, lambda n, s=locality.slug: urls.locality(s, n),
-                           "locality.html", {"locality": locality,
-                                             "feed_url": urls.feed(locality.url)},
-                           f"locality {locality.slug}")
+        specs += _paginate(site, site.locality_articles[locality.slug],
+                           lambda n, s=locality.slug: urls.locality(s, n), "locality.html",
+                           "locality", (locality.slug,), f"locality {locality.slug}")
     for topic in site.topics:
-        specs += _paginate(topic.articles, size, lambda n, s=topic.slug: urls.topic(s, n),
-                           "topic.html", {"topic": topic, "feed_url": urls.feed(topic.url)},
-                           f"topic {topic.slug}")
-    for digest in site.digests:
-        specs.append(PageSpec(digest.url, "digest.html",
-                              {"digest": digest, "feed_url": urls.feed(urls.digests())},
+        specs += _paginate(site, site.topic_articles[topic.slug],
+                           lambda n, s=topic.slug: urls.topic(s, n), "topic.html", "topic",
+                           (topic.slug,), f"topic {topic.slug}")
+    for index, digest in enumerate(site.digests):
+        specs.append(PageSpec(digest.url, "digest.html", "digest", (index,),
                               f"digest {digest.key}", _newest(digest.articles)))
-    for year in site.archive:
-        specs.append(PageSpec(year.url, "archive_year.html", {"year": year},
+    for year_index, year in enumerate(site.archive):
+        specs.append(PageSpec(year.url, "archive_year.html", "archive_year", (year_index,),
                               f"archive {year.year}", _newest(year.articles)))
-        for month in year.months:
-            specs.append(PageSpec(month.url, "archive_month.html", {"month": month},
+        for month_index, month in enumerate(year.months):
+            specs.append(PageSpec(month.url, "archive_month.html", "archive_month",
+                                  (year_index, month_index),
                                   f"archive {month.year}-{month.month:02d}", _newest(month.articles)))
+    feeds = [HOME_URL] + [l.url for l in site.localities.values()] + [t.url for t in site.topics] \
+        + [urls.digests()]
+    specs += [PageSpec(urls.feed(page_url), "", "feed", (page_url,), f"feed {urls.feed(page_url)}")
+              for page_url in feeds]
     return specs
 
 
-def feed_files(site: Site, t, digest_title) -> list[Page]:
-    """Atom feeds: the whole site, each locality (rolled up), each topic, and the digests."""
+def page_context(site: Site, spec: PageSpec) -> dict:
+    """The values the template of `spec` gets beyond the site-wide ones."""
+    kind, args, urls = spec.kind, spec.args, site.urls
+    if kind == "article":
+        article = site.articles_by_url[args[0]]
+        first = article.locality_slugs[:1]
+        return {"article": article, "related": site.articles_at(site.related.get(args[0], ())),
+                "breadcrumb": site.ancestors(first[0]) + article.localities[:1] if first else ()}
+    if kind in ("articles", "locality", "topic"):
+        number = args[-1]
+        if kind == "articles":
+            found, context, url_of = site.articles, {}, urls.articles
+        elif kind == "locality":
+            locality = site.localities[args[0]]
+            found = site.articles_at(site.locality_articles[locality.slug])
+            context = {"locality": locality, "feed_url": urls.feed(locality.url),
+                       "ancestors": site.ancestors(locality.slug),
+                       "children": tuple(TreeNode(site.localities[slug],
+                                                  len(site.locality_articles[slug]))
+                                         for slug in site.children[locality.slug]),
+                       "digests": site.locality_digests[locality.slug]}
+            url_of = lambda n: urls.locality(locality.slug, n)  # noqa: E731
+        else:
+            topic = next(t for t in site.topics if t.slug == args[0])
+            found = site.articles_at(site.topic_articles[topic.slug])
+            context = {"topic": topic, "feed_url": urls.feed(topic.url)}
+            url_of = lambda n: urls.topic(topic.slug, n)  # noqa: E731
+        return {**context, "paginator": _paginator(found, number, site.config.page_size, url_of)}
+    if kind == "home":
+        return {"articles": site.articles[:site.config.page_size], "feed_url": urls.feed(),
+                "latest_digest": site.digests[0] if site.digests else None,
+                "tree": site.tree(), "topics": site.topic_counts()}
+    if kind == "localities":
+        return {"tree": site.tree()}
+    if kind == "topics":
+        return {"topics": site.topic_counts()}
+    if kind == "digests":
+        return {"digests": site.digests, "feed_url": urls.feed(urls.digests())}
+    if kind == "digest":
+        return {"digest": site.digests[args[0]], "feed_url": urls.feed(urls.digests())}
+    if kind == "archive":
+        return {"archive": site.archive}
+    if kind == "archive_year":
+        return {"year": site.archive[args[0]]}
+    if kind == "archive_month":
+        return {"month": site.archive[args[0]].months[args[1]]}
+    if kind == "feed":
+        page_url = args[0]
+        if page_url == urls.digests():
+            return {"page_url": page_url, "digests": site.digests[:site.config.feed_size]}
+        title, subtitle, articles = _feed_source(site, page_url)
+        return {"page_url": page_url, "title": title, "subtitle": subtitle,
+                "articles": articles[:site.config.feed_size]}
+    return {}
+
+
+def feed_file(site: Site, context: dict, t, digest_title) -> bytes:
+    """The Atom feed of the site, a locality (rolled up), a topic, or the digests."""
     urls, config = site.urls, site.config
-    feeds = [(urls.feed(), config.title, config.description, HOME_URL, site.articles)]
-    feeds += [(urls.feed(l.url), f"{l.heading} – {config.title}", l.description, l.url, l.articles)
-              for l in site.localities.values()]
-    feeds += [(urls.feed(t_.url), f"{t_.name} – {config.title}", t_.description, t_.url, t_.articles)
-              for t_ in site.topics]
-    pages = []
-    for feed_url, title, subtitle, page_url, articles in feeds:
-        entries = [_article_entry(site, a) for a in articles[:config.feed_size]]
-        pages.append(Page(feed_url, feeds_module.atom_feed(
-            feed_id=urls.absolute(page_url), title=title, subtitle=subtitle,
-            self_url=urls.absolute(feed_url), page_url=urls.absolute(page_url),
-            author=config.title, language=config.language, entries=entries), f"feed {feed_url}"))
-    digest_entries = [_digest_entry(site, d, t, digest_title) for d in site.digests[:config.feed_size]]
-    pages.append(Page(urls.feed(urls.digests()), feeds_module.atom_feed(
-        feed_id=urls.absolute(urls.digests()), title=f"{t('digests')} – {config.title}",
-        subtitle=config.description, self_url=urls.absolute(urls.feed(urls.digests())),
-        page_url=urls.absolute(urls.digests()), author=config.title, language=config.language,
-        entries=digest_entries), "digest feed"))
-    return pages
+    page_url = context["page_url"]
+    feed_url = urls.feed(page_url)
+    if "digests" in context:
+        title = f"{t('digests')} – {config.title}"
+        subtitle = config.description
+        entries = [_digest_entry(site, d, t, digest_title) for d in context["digests"]]
+    else:
+        title, subtitle = context["title"], context["subtitle"]
+        entries = [_article_entry(site, a) for a in context["articles"]]
+    return feeds_module.atom_feed(
+        feed_id=urls.absolute(page_url), title=title, subtitle=subtitle,
+        self_url=urls.absolute(feed_url), page_url=urls.absolute(page_url),
+        author=config.title, language=config.language, entries=entries)
+
+
+def _feed_source(site: Site, page_url: str):
+    """(title, subtitle, articles) of the feed beside `page_url`."""
+    config = site.config
+    if page_url == HOME_URL:
+        return config.title, config.description, site.articles
+    for locality in site.localities.values():
+        if locality.url == page_url:
+            return (f"{locality.heading} – {config.title}", locality.description,
+                    site.articles_at(site.locality_articles[locality.slug][:config.feed_size]))
+    topic = next(t for t in site.topics if t.url == page_url)
+    return (f"{topic.name} – {config.title}", topic.description,
+            site.articles_at(site.topic_articles[topic.slug][:config.feed_size]))
 
 
 def sitemap_files(site: Site, specs: list[PageSpec]) -> list[Page]:
     urls = site.urls
-    entries = [(urls.absolute(spec.url), spec.lastmod) for spec in specs if spec.url != NOT_FOUND_URL]
+    entries = [(urls.absolute(spec.url), spec.lastmod) for spec in specs
+               if spec.url != NOT_FOUND_URL and spec.kind != "feed"]
     return [Page(SITEMAP_URL, feeds_module.sitemap(entries), "sitemap"),
             Page(ROBOTS_URL, feeds_module.robots_txt(urls.absolute(SITEMAP_URL)), "robots.txt")]
 
@@ -188,21 +308,31 @@ def _newest(articles) -> dt.datetime | None:
     return max((a.updated or a.date for a in articles), default=None)
 
 
-def _paginate(articles, size: int, url_of, template: str, context: dict, origin: str):
+def _paginate(site: Site, articles, url_of, template: str, kind: str, args: tuple, origin: str):
+    """A spec per page of a list; `articles` are Articles or their URLs."""
+    size = site.config.page_size
     count = max(1, math.ceil(len(articles) / size))
-    page_urls = tuple(url_of(n) for n in range(1, count + 1))
+    by_url = site.articles_by_url
     for number in range(1, count + 1):
-        items = tuple(articles[(number - 1) * size:number * size])
-        paginator = Paginator(items, number, count, len(articles), page_urls)
-        yield PageSpec(page_urls[number - 1], template, {**context, "paginator": paginator},
+        items = articles[(number - 1) * size:number * size]
+        items = [by_url[a] if isinstance(a, str) else a for a in items]
+        yield PageSpec(url_of(number), template, kind, args + (number,),
                        origin if number == 1 else f"{origin}, page {number}", _newest(items))
 
 
-def render_page(env: jinja2.Environment, spec: PageSpec, project_path: Path, problems) -> bytes | None:
+def _paginator(articles, number: int, size: int, url_of) -> Paginator:
+    count = max(1, math.ceil(len(articles) / size))
+    return Paginator(tuple(articles[(number - 1) * size:number * size]), number, count,
+                     len(articles), url_of(number - 1) if number > 1 else None,
+                     url_of(number + 1) if number < count else None)
+
+
+def render_page(env: jinja2.Environment, spec: PageSpec, context: dict, project_path: Path,
+                problems) -> bytes | None:
     """Render one page; a template mistake becomes a problem naming the template and line."""
     try:
         template = env.get_template(spec.template)
-        html = template.render(page_url=spec.url, **spec.context)
+        html = template.render(page_url=spec.url, **context)
     except jinja2.TemplateSyntaxError as error:
         path = _template_path(error.filename, project_path) or spec.template
         # Listed once, with the first page that needed the template, not once per page.
@@ -265,7 +395,8 @@ class _TemplateLoader(jinja2.FileSystemLoader):
                                              template, filename) from None
 
 
-def make_environment(site: Site, theme: Theme, project_path: Path, files) -> jinja2.Environment:
+def make_environment(site: Site, theme: Theme, project_path: Path, files,
+                     site_access=None) -> jinja2.Environment:
     """A Jinja environment for the site: site templates, then the theme and its parents."""
     folders = []
     site_templates = project_path / SITE_TEMPLATES_DIR
@@ -279,7 +410,7 @@ def make_environment(site: Site, theme: Theme, project_path: Path, files) -> jin
         keep_trailing_newline=True,
     )
     helpers = _Helpers(site, theme, {f.url: f.source_path for f in files})
-    env.globals.update(site=site, config=site.config, t=helpers.t, url=helpers.url,
+    env.globals.update(site=site_access if site_access is not None else site, config=site.config, t=helpers.t, url=helpers.url,
                        absolute_url=helpers.absolute_url, asset_url=helpers.asset_url,
                        format_date=helpers.format_date, format_number=helpers.format_number,
                        date_range=helpers.date_range, digest_title=helpers.digest_title,

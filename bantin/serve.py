@@ -106,6 +106,7 @@ class Preview:
         self._session = secrets.token_hex(4)  # tabs left open from an earlier `serve` reload too
         self._builds = 0
         self._changed = threading.Condition()
+        self._by_url: dict[str, bytes] = {}  # the last good build's pages, reused when unchanged
 
     def rebuild(self) -> Rebuild:
         """Build in memory and serve the result; after a failure keep serving the last good one."""
@@ -117,7 +118,8 @@ class Preview:
                 current = replace(current, base_path=config.base_path, language=config.language)
             base_url = f"http://127.0.0.1:{self.port}{config.base_path}"
             result = build_site(self.project_path, base_url=base_url, include_drafts=True,
-                                include_future=self.include_future, write=False)
+                                include_future=self.include_future, write=False,
+                                previous=self._by_url)
         except BuildError as error:
             problems = tuple(error.problems)
         except OSError as error:  # a file renamed or deleted while it was read: the next event heals it
@@ -132,6 +134,7 @@ class Preview:
         if problems:
             self._publish(replace(current, problems=problems))
             return Rebuild("failed", time.perf_counter() - started, problems)
+        self._by_url = {page.url: page.content for page in result.pages}
         pages = {output_file(page.url).as_posix(): page.content for page in result.pages}
         files = {output_file(f.url).as_posix(): f.source_path for f in result.files}
         fingerprint = _fingerprint(pages, files)

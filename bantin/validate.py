@@ -63,9 +63,10 @@ class Article:
     # Filled in by the model stage:
     url: str = ""
     body_html: str = ""
+    text: str = ""  # the body as plain text
     image_url: str | None = None
-    localities: tuple = field(default=(), repr=False)  # Locality objects
-    topics: tuple = field(default=(), repr=False)  # Topic objects
+    localities: tuple = field(default=(), repr=False)  # Locality values
+    topics: tuple = field(default=(), repr=False)  # Topic values
 
 
 def validate_articles(sources, config: SiteConfig, index: LocalityIndex):

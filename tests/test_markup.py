@@ -135,7 +135,7 @@ def test_link_targets_with_backslash_escapes_are_rewritten_as_markdown_reads_the
     assert '<a href="/repo/bai-viet/a-b/">x</a>' in markup.html
 
 
-def test_rewrite_is_called_for_links_and_images_and_its_urls_are_used():
+def test_rewrite_is_called_for_local_links_and_images_and_its_urls_are_used():
     calls = []
 
     def rewrite(tag, url):
@@ -144,7 +144,8 @@ def test_rewrite_is_called_for_links_and_images_and_its_urls_are_used():
 
     markup = render_markdown("![Biểu đồ](anh.png) [bài khác](khac.md) [web](https://e.org/)", rewrite)
 
-    assert calls == [("img", "anh.png"), ("a", "khac.md"), ("a", "https://e.org/")]
+    # Only links to local files are resolved; the others stay as written.
+    assert calls == [("img", "anh.png"), ("a", "khac.md")]
     assert markup.html == ('<p><img alt="Biểu đồ" src="/repo/bai-viet/a/anh.png"> '
                            '<a href="/repo/bai-viet/khac/">bài khác</a> <a href="https://e.org/">web</a></p>')
     assert markup.images == (("anh.png", "Biểu đồ"),)

@@ -1,6 +1,7 @@
 """Stage 4: the Site — the locality tree with rolled-up articles, topics, URLs and HTML."""
 from __future__ import annotations
 
+import pickle
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
@@ -57,10 +58,11 @@ def test_locality_tree_in_vietnamese_order():
     assert list(site.localities) == ["huyen-ba-vi", "xa-ba-vi", "ha-noi", "hoan-kiem", "khanh-thuong"]
     assert [l.slug for l in site.root_localities] == ["ha-noi"]
     hanoi = site.localities["ha-noi"]
-    assert [c.slug for c in hanoi.children] == ["huyen-ba-vi", "hoan-kiem"]
-    assert [c.slug for c in site.localities["huyen-ba-vi"].children] == ["xa-ba-vi", "khanh-thuong"]
+    assert site.children[hanoi.slug] == ("huyen-ba-vi", "hoan-kiem")
+    assert site.children["huyen-ba-vi"] == ("xa-ba-vi", "khanh-thuong")
     khanh_thuong = site.localities["khanh-thuong"]
-    assert [a.slug for a in khanh_thuong.ancestors] == ["ha-noi", "huyen-ba-vi"]
+    assert [a.slug for a in site.ancestors("khanh-thuong")] == ["ha-noi", "huyen-ba-vi"]
+    assert khanh_thuong.parent_slug == "huyen-ba-vi"
     assert (khanh_thuong.label, khanh_thuong.heading, khanh_thuong.url) == \
         ("xã Khánh Thượng", "Xã Khánh Thượng", "dia-phuong/khanh-thuong/")
 
@@ -68,7 +70,7 @@ def test_locality_tree_in_vietnamese_order():
 def test_article_rolls_up_to_every_ancestor():
     site, _ = _build([_article("nuoi-ong.md", locality_slugs=("khanh-thuong",))])
 
-    listed = {slug: _slugs(l.articles) for slug, l in site.localities.items()}
+    listed = {slug: _slugs(site.articles_at(urls)) for slug, urls in site.locality_articles.items()}
     assert listed == {"khanh-thuong": ["nuoi-ong"], "huyen-ba-vi": ["nuoi-ong"], "ha-noi": ["nuoi-ong"],
                       "xa-ba-vi": [], "hoan-kiem": []}
 
@@ -77,8 +79,8 @@ def test_article_tagged_with_child_and_parent_is_listed_once():
     site, _ = _build([_article("a.md", locality_slugs=("khanh-thuong", "huyen-ba-vi", "ha-noi")),
                       _article("b.md", locality_slugs=("hoan-kiem", "xa-ba-vi"))])
 
-    assert _slugs(site.localities["ha-noi"].articles) == ["a", "b"]
-    assert _slugs(site.localities["huyen-ba-vi"].articles) == ["a", "b"]
+    assert _slugs(site.articles_at(site.locality_articles["ha-noi"])) == ["a", "b"]
+    assert _slugs(site.articles_at(site.locality_articles["huyen-ba-vi"])) == ["a", "b"]
     assert [l.slug for l in site.articles[0].localities] == ["khanh-thuong", "huyen-ba-vi", "ha-noi"]
 
 
@@ -88,7 +90,7 @@ def test_articles_newest_first_then_by_slug():
                       _article("a.md", day=5, locality_slugs=("ha-noi",))])
 
     assert _slugs(site.articles) == ["c", "a", "b"]
-    assert _slugs(site.localities["ha-noi"].articles) == ["c", "a", "b"]
+    assert _slugs(site.articles_at(site.locality_articles["ha-noi"])) == ["c", "a", "b"]
 
 
 def test_drafts_and_future_articles_are_left_out_and_counted():
@@ -120,7 +122,8 @@ def test_topics_declared_and_from_articles_merge_ignoring_case():
     site, _ = _build([_article("a.md", topic_names=("kinh tế", "Chuyển đổi số")),
                       _article("b.md", topic_names=("KINH TẾ", "Dân vận"))], config=config)
 
-    assert [(t.slug, t.name, t.description, t.url, _slugs(t.articles)) for t in site.topics] == [
+    assert [(t.slug, t.name, t.description, t.url, _slugs(site.articles_at(site.topic_articles[t.slug])))
+            for t in site.topics] == [
         ("chuyen-doi-so", "Chuyển đổi số", "", "chu-de/chuyen-doi-so/", ["a"]),
         ("dan-van", "Dân vận", "", "chu-de/dan-van/", ["b"]),
         ("kinh-te", "Kinh tế", "Mô tả", "chu-de/kinh-te/", ["a", "b"]),
@@ -131,7 +134,8 @@ def test_topics_declared_and_from_articles_merge_ignoring_case():
 def test_declared_topic_without_articles_is_kept():
     config = SiteConfig(PROJECT, "T", "https://example.org/", topics=(TopicConfig("Đô thị", "do-thi"),))
 
-    assert [(t.slug, t.articles) for t in _build([], config=config)[0].topics] == [("do-thi", [])]
+    site = _build([], config=config)[0]
+    assert [(t.slug, site.topic_articles[t.slug]) for t in site.topics] == [("do-thi", ())]
 
 
 def test_article_url_html_and_summary():
@@ -265,3 +269,14 @@ def test_article_url_follows_the_language(language, url):
     config = SiteConfig(PROJECT, "T", "https://example.org/", language=language)
 
     assert _build([_article("tin.md")], config=config)[0].articles[0].url == url
+
+
+def test_the_site_is_made_of_values_that_pickle():
+    site, _ = _build([_article("a.md", locality_slugs=("khanh-thuong",)),
+                      _article("b.md", locality_slugs=("hoan-kiem",))])
+
+    copy = pickle.loads(pickle.dumps(site))
+
+    assert copy.locality_articles == site.locality_articles
+    assert copy.articles == site.articles
+    assert [node.label for node in copy.tree()[0].children] == ["huyện Ba Vì", "quận Hoàn Kiếm"]

@@ -8,7 +8,8 @@ from bantin.content import read_content
 from bantin.localities import LocalityIndex, check_localities
 from bantin.model import BuildOptions, Published, build_site
 from bantin.problems import BuildError, Problem
-from bantin.render import Page, find_url_clashes, make_environment, plan_pages, render_site
+from bantin.render import (Page, find_url_clashes, make_environment, page_context, plan_pages,
+                           render_site)
 from bantin.theme import load_theme
 from bantin.validate import validate_articles
 
@@ -77,9 +78,9 @@ def test_pages_planned_with_pagination(make_project):
     ]
     assert len(planned) == len(set(planned))
     home = specs[0]
-    assert [a.slug for a in home.context["articles"]] == ["tin-5", "tin-4"]
+    assert [a.slug for a in page_context(site, home)["articles"]] == ["tin-5", "tin-4"]
     lists = [s for s in specs if s.template == "articles.html"]
-    pages = [s.context["paginator"] for s in lists]
+    pages = [page_context(site, s)["paginator"] for s in lists]
     assert [[a.slug for a in p.items] for p in pages] == [["tin-5", "tin-4"], ["tin-3", "tin-2"], ["tin-1"]]
     assert [(p.number, p.count, p.total, p.previous_url, p.next_url) for p in pages] == [
         (1, 3, 5, None, "bai-viet/trang/2/"),
@@ -94,7 +95,7 @@ def test_empty_list_still_has_one_page(make_project):
     specs = [s for s in plan_pages(site) if s.url == "dia-phuong/xa-ba-vi/"]
 
     assert len(specs) == 1
-    paginator = specs[0].context["paginator"]
+    paginator = page_context(site, specs[0])["paginator"]
     assert (paginator.items, paginator.number, paginator.count, paginator.total) == ((), 1, 1, 0)
 
 

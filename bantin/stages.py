@@ -1,0 +1,256 @@
+"""The stages as the build runs them: each pure stage behind the build cache, spread over
+processes when there is enough work. `pipeline.py` calls them in order."""
+from __future__ import annotations
+
+import io
+import pickle
+from dataclasses import fields
+from pathlib import Path
+
+from .cache import STAMP, BuildCache, digest, key_of
+from .config import SiteConfig
+from .content import CONTENT_DIR, Content, list_content, parse_source, read_article_bytes
+from .localities import LocalityIndex
+from .markup import MarkdownRenderer, Markup, conversion_key, convert
+from .digests import ArchiveMonth, ArchiveYear, Digest, DigestGroup
+from .model import BuildOptions, Site, TreeNode, is_published
+from .parallel import jobs_for, run_chunks, split
+from .problems import Problem
+from .render import (NOT_FOUND_URL, Page, PageSpec, Renderer, find_url_clashes, page_context,
+                     plain_files, plan_pages, site_files, sitemap_files)
+from .output import OutputState
+from .theme import Theme
+from .validate import Article, validate_article
+
+SITE_TEMPLATES_DIR = "templates"
+
+
+# --- stages 2 and 3: read and validate, by each file's content -------------------------------
+
+def read_articles(project_path: Path, config: SiteConfig, index: LocalityIndex,
+                  cache: BuildCache) -> tuple[Content, list[Article], list[Problem]]:
+    """Every article under content/ read and validated; a file seen before is not parsed again.
+
+    An article's entry is keyed by its path, its bytes and the whole site configuration, so
+    a changed locality list re-validates every article.
+    """
+    problems: list[Problem] = []
+    markdown_files, content = list_content(project_path, problems)
+    config_key = digest(pickle.dumps(config, protocol=5))
+    articles = []
+    for path, rel_path in markdown_files:
+        shown = f"{CONTENT_DIR}/{rel_path}"
+        file_problems: list[Problem] = []
+        data = read_article_bytes(path, shown, file_problems)
+        if data is None:
+            problems += file_problems
+            continue
+        key = key_of(config_key, rel_path, data)
+        entry = cache.get("article", key)
+        if entry is None:
+            article = None
+            source = parse_source(data, rel_path, shown, file_problems)
+            if source is not None:
+                article, found = validate_article(source, config, index)
+                file_problems += found
+            entry = (article, tuple(file_problems))
+            cache.put("article", key, entry)
+        article, found = entry
+        problems += found
+        if article is not None:
+            articles.append(article)
+    return content, articles, problems
+
+
+# --- Markdown, by each body's hash, in parallel ----------------------------------------------
+
+def convert_articles(articles: list[Article], config: SiteConfig, options: BuildOptions,
+                     cache: BuildCache, jobs: int, timings) -> dict[str, Markup]:
+    """The converted body of every published article, by rel_path."""
+    keys = {a.rel_path: conversion_key(a.body, config.html) for a in articles
+            if is_published(a, options)}
+    found = cache.get_many("markup", set(keys.values()))
+    bodies = {a.rel_path: a.body for a in articles}
+    missing = sorted({key: rel for rel, key in keys.items() if key not in found}.items())
+    if missing:
+        texts = [bodies[rel] for _, rel in missing]
+        workers = jobs_for(jobs, len(texts))
+        if workers > 1:
+            converted = [m for chunk in run_chunks(_convert_chunk, split(
+                [(config.html, text) for text in texts], workers), workers) for m in chunk]
+        else:
+            renderer = MarkdownRenderer(config.html)
+            converted = [convert(renderer, text) for text in texts]
+        for (key, _), markup in zip(missing, converted):
+            found[key] = markup
+            cache.put("markup", key, markup)
+    timings.counts["markdown_converted"] = len(missing)
+    timings.counts["markdown_reused"] = len(keys) - len(missing)
+    return {rel: found[key] for rel, key in keys.items()}
+
+
+def _convert_chunk(items) -> list[Markup]:
+    renderers = {}
+    result = []
+    for policy, text in items:
+        renderer = renderers.get(policy) or renderers.setdefault(policy, MarkdownRenderer(policy))
+        result.append(convert(renderer, text))
+    return result
+
+
+# --- stage 5: render what changed --------------------------------------------------------------
+
+def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache, jobs: int,
+                 timings, previous: dict | None, output: OutputState | None):
+    """(pages, files, problems): every page, rendered only when what it is made from changed.
+
+    A page's key hashes the Bản tin version, every template, static file and UI string of the
+    theme, the site configuration, the page's spec and the values its template gets (articles
+    by the hash of everything they hold). A template that reads `site` itself also depends on
+    the whole Site: that is recorded when it renders, and checked before its page is reused.
+    """
+    files = site_files(site, theme, project_path)
+    specs = plan_pages(site)
+    base = key_of(STAMP, _theme_fingerprint(theme, project_path),
+                  digest(pickle.dumps(site.config, protocol=5)))
+    hasher = _ContextHasher(site)
+    keys = [hasher.key(base, spec) for spec in specs]
+    entries = cache.get_many("page", keys)
+    site_key = None
+    pages: list[Page | None] = [None] * len(specs)
+    todo = []
+    for index, (spec, key) in enumerate(zip(specs, keys)):
+        entry = entries.get(key)
+        if entry is not None and entry[2] is not None:  # the template read the whole Site
+            site_key = site_key or hasher.site_key()
+            if entry[2] != site_key:
+                entry = None
+        content = _unchanged(entry, spec.url, previous, output, cache)
+        if content is not None:
+            page_digest, size, _ = entry
+            pages[index] = Page(spec.url, content or None, spec.origin, page_digest, size)
+        else:
+            todo.append(index)
+    problems: list[Problem] = []
+    rendered = _render(site, theme, project_path, files, [specs[i] for i in todo], jobs)
+    for index, (content, used_site, found) in zip(todo, rendered):
+        _merge_problems(problems, found)
+        if content is None:
+            continue
+        page = Page(specs[index].url, content, specs[index].origin)
+        pages[index] = page
+        if used_site:
+            site_key = site_key or hasher.site_key()
+        cache.put("page", keys[index], (page.digest, page.size, site_key if used_site else None))
+    pages_done = [page for page in pages if page is not None]
+    pages_done += plain_files(site) + sitemap_files(site, specs)
+    timings.counts["pages_rendered"] = len(todo)
+    timings.counts["pages_reused"] = len(specs) - len(todo)
+    problems += find_url_clashes(pages_done, files)
+    return pages_done, files, problems
+
+
+def _unchanged(entry, url: str, previous: dict | None, output, cache: BuildCache):
+    """The bytes of a page known unchanged, b"" when the output already holds them (or
+    nothing is written), or None when it must be rendered after all."""
+    if entry is None:
+        return None
+    page_digest, size, _ = entry
+    if previous is not None:  # the preview: pages are kept in memory
+        content = previous.get(url)  # made by this process: its size is check enough
+        return content if content is not None and len(content) == size else None
+    if output is None or output.holds(url, page_digest):
+        return b""
+    return cache.read_page(page_digest)  # checked against its hash: None when damaged
+
+
+def _render(site, theme, project_path, files, specs: list[PageSpec], jobs: int) -> list:
+    """[(bytes or None, whether the template read `site`, problems)] for each spec."""
+    workers = jobs_for(jobs, len(specs))
+    if workers <= 1:
+        renderer = Renderer(site, theme, project_path, files)
+        return [renderer.render_recorded(spec) for spec in specs]
+    chunks = split(specs, workers)
+    results = run_chunks(_render_chunk, chunks, workers, _start_renderer,
+                         (pickle.dumps((site, theme, project_path, files), protocol=5),))
+    return [result for chunk in results for result in chunk]
+
+
+_worker_renderer: Renderer | None = None  # one per worker process, made by its initializer
+
+
+def _start_renderer(payload: bytes) -> None:
+    global _worker_renderer
+    site, theme, project_path, files = pickle.loads(payload)
+    _worker_renderer = Renderer(site, theme, project_path, files)
+
+
+def _render_chunk(specs) -> list:
+    return [_worker_renderer.render_recorded(spec) for spec in specs]
+
+
+def _merge_problems(problems: list[Problem], found) -> None:
+    """A template mistake met on many pages is listed once, with the first page it broke."""
+    for problem in found:
+        tail = problem.message.rsplit("): ", 1)[-1]
+        if not any(p.path == problem.path and p.line == problem.line and
+                   p.message.rsplit("): ", 1)[-1] == tail for p in problems):
+            problems.append(problem)
+
+
+def _theme_fingerprint(theme: Theme, project_path: Path) -> bytes:
+    """A hash of every file the templates may read: the site's templates/, each theme folder."""
+    parts = []
+    folders = [project_path / SITE_TEMPLATES_DIR] + [folder for _, folder in theme.chain]
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    parts.append((path.relative_to(project_path).as_posix(),
+                                  digest(path.read_bytes())))
+    return key_of(tuple(parts), theme.strings)
+
+
+class _ContextHasher:
+    """Page keys: the spec and its context, hashed with every Article — and every value many
+    pages share (digests, archive months, tree nodes) — standing in by its own hash."""
+
+    _SHARED = (Digest, ArchiveYear, ArchiveMonth, DigestGroup, TreeNode)
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.memo: dict[int, bytes] = {}
+        self._keep = []  # the shared values hashed, so that their ids stay theirs
+        for article in site.articles:
+            picture = site.pictures.get(article.image_url) if article.image_url else None
+            self.memo[id(article)] = digest(pickle.dumps((article, picture), protocol=5))
+
+    def key(self, base: bytes, spec: PageSpec) -> bytes:
+        return digest(base + self._dumps((spec.url, spec.template, spec.kind, spec.args,
+                                          page_context(self.site, spec))))
+
+    def site_key(self) -> bytes:
+        site = self.site
+        return digest(self._dumps((site.articles, site.localities, site.children,
+                                   site.locality_articles, site.topics, site.topic_articles,
+                                   site.digests, site.locality_digests, site.archive,
+                                   site.related, site.pictures, site.files, site.build_time,
+                                   site.excluded_count)))
+
+    def _persistent_id(self, obj):
+        found = self.memo.get(id(obj))
+        if found is not None:
+            return found
+        if isinstance(obj, self._SHARED):
+            self._keep.append(obj)
+            found = self.memo[id(obj)] = digest(self._dumps(
+                (type(obj).__name__, *(getattr(obj, f.name) for f in fields(obj)))))
+            return found
+        return None
+
+    def _dumps(self, value) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.persistent_id = self._persistent_id
+        pickler.dump(value)
+        return buffer.getvalue()
