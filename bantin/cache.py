@@ -187,6 +187,7 @@ class BuildCache:
             self._db = None
             self._pending.clear()
             self._discard()
+            self._fresh = True  # made anew at commit, from what this build computes
 
     def commit(self, prune: bool = True) -> None:
         """Write what this build stored; with `prune`, forget what it did not use."""

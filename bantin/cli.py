@@ -51,6 +51,12 @@ def _parser() -> tuple[argparse.ArgumentParser, list[argparse.ArgumentParser]]:
     build.add_argument("--output", metavar="DIR", help="write here instead of site.yaml's output_dir")
     build.add_argument("--force", action="store_true",
                        help="allow an output folder outside the project")
+    build.add_argument("--jobs", metavar="N", type=_positive,
+                       help="processes for converting and rendering (default: one per processor)")
+    build.add_argument("--timings", action="store_true",
+                       help="print the time of each stage and what the build cache saved")
+    build.add_argument("--no-cache", action="store_true",
+                       help="neither read nor update the build cache in .cache/build/")
     build.set_defaults(run=_run_build)
     return parser, [build, _add_serve_command(commands), _add_new_command(commands),
                     _add_check_command(commands)]
@@ -130,14 +136,19 @@ def _run_build(args) -> int:
     try:
         result = build_site(project, base_url=args.base_url,
                             output_dir=args.output, include_drafts=args.drafts,
-                            include_future=args.future, force=args.force)
+                            include_future=args.future, force=args.force, jobs=args.jobs,
+                            use_cache=not args.no_cache)
     except BuildError as error:
         print_problems(error.problems)
         errors = sum(p.is_error for p in error.problems)
         print(f"Build failed: {errors} error{'s' * (errors != 1)}; nothing was written.",
               file=sys.stderr)
         return 1
+    for notice in result.notices:
+        print(f"notice: {notice}", file=sys.stderr)
     print_problems(result.problems)
+    if args.timings:
+        print(format_timings(result.timings))
     site = result.site
     excluded = f", {site.excluded_count} drafts or future articles left out" \
         if site.excluded_count else ""
@@ -146,6 +157,26 @@ def _run_build(args) -> int:
           f"({result.files_written} files) in {display_path(result.output_path, project)}/ "
           f"in {time.perf_counter() - started:.2f} s{excluded}.")
     return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of processes: {text!r}")
+    return int(text)
+
+
+def format_timings(timings) -> str:
+    """One line per stage, then the counts: what was done and what the cache spared."""
+    lines = [f"  {stage:<9} {seconds:7.3f} s" for stage, seconds in timings.stages.items()]
+    lines.append(f"  {'total':<9} {sum(timings.stages.values()):7.3f} s")
+    counts = timings.counts
+    lines.append(f"  pages: {counts.get('pages_rendered', 0)} rendered, "
+                 f"{counts.get('pages_reused', 0)} reused; Markdown: "
+                 f"{counts.get('markdown_converted', 0)} converted, "
+                 f"{counts.get('markdown_reused', 0)} reused; cache: "
+                 f"{counts.get('cache_hits', 0)} hits, {counts.get('cache_misses', 0)} misses; "
+                 f"{counts.get('files_written', 0)} files written")
+    return "Timings:\n" + "\n".join(lines)
 
 
 def _run_serve(args) -> int:

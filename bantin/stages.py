@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import pickle
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from .cache import STAMP, BuildCache, digest, key_of
@@ -27,6 +27,11 @@ SITE_TEMPLATES_DIR = "templates"
 
 # --- stages 2 and 3: read and validate, by each file's content -------------------------------
 
+def config_fingerprint(config: SiteConfig) -> bytes:
+    """A hash of the settings, wherever the project lies (a clone elsewhere is the same site)."""
+    return digest(pickle.dumps(replace(config, project_path=Path(".")), protocol=5))
+
+
 def read_articles(project_path: Path, config: SiteConfig, index: LocalityIndex,
                   cache: BuildCache) -> tuple[Content, list[Article], list[Problem]]:
     """Every article under content/ read and validated; a file seen before is not parsed again.
@@ -36,7 +41,7 @@ def read_articles(project_path: Path, config: SiteConfig, index: LocalityIndex,
     """
     problems: list[Problem] = []
     markdown_files, content = list_content(project_path, problems)
-    config_key = digest(pickle.dumps(config, protocol=5))
+    config_key = config_fingerprint(config)
     articles = []
     for path, rel_path in markdown_files:
         shown = f"{CONTENT_DIR}/{rel_path}"
@@ -111,8 +116,7 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
     """
     files = site_files(site, theme, project_path)
     specs = plan_pages(site)
-    base = key_of(STAMP, _theme_fingerprint(theme, project_path),
-                  digest(pickle.dumps(site.config, protocol=5)))
+    base = key_of(STAMP, _theme_fingerprint(theme, project_path), config_fingerprint(site.config))
     hasher = _ContextHasher(site)
     keys = [hasher.key(base, spec) for spec in specs]
     entries = cache.get_many("page", keys)
@@ -223,7 +227,7 @@ class _ContextHasher:
         self._keep = []  # the shared values hashed, so that their ids stay theirs
         for article in site.articles:
             picture = site.pictures.get(article.image_url) if article.image_url else None
-            self.memo[id(article)] = digest(pickle.dumps((article, picture), protocol=5))
+            self.memo[id(article)] = digest(self._dumps((article, picture)))
 
     def key(self, base: bytes, spec: PageSpec) -> bytes:
         return digest(base + self._dumps((spec.url, spec.template, spec.kind, spec.args,
@@ -251,6 +255,9 @@ class _ContextHasher:
     def _dumps(self, value) -> bytes:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=5)
+        # Without the memo, the bytes depend on the values only, not on which of them happen
+        # to be one object (a value read from the cache shares less than a fresh one).
+        pickler.fast = True
         pickler.persistent_id = self._persistent_id
         pickler.dump(value)
         return buffer.getvalue()
