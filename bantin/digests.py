@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .urls import Urls
 
@@ -42,7 +43,7 @@ class Digest(DigestLink):
     older: DigestLink | None = field(default=None, repr=False)
     newer: DigestLink | None = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def link(self) -> DigestLink:
         return DigestLink(self.period, self.year, self.number, self.start, self.end, self.url)
 

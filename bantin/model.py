@@ -8,8 +8,7 @@ named by the few keys it is rendered from.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import pickle
+import heapq
 import posixpath
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -255,27 +254,29 @@ def _related(articles, count: int) -> dict[str, tuple[str, ...]]:
     """Up to `count` articles sharing the most localities and topics, newest first on ties."""
     if count == 0:
         return {}
-    by_locality: dict[str, list] = {}
-    by_topic: dict[str, list] = {}
-    for article in articles:
+    by_locality: dict[str, list[int]] = {}
+    by_topic: dict[str, list[int]] = {}
+    for position, article in enumerate(articles):
         for slug in article.locality_slugs:
-            by_locality.setdefault(slug, []).append(article)
+            by_locality.setdefault(slug, []).append(position)
         for topic in article.topics:
-            by_topic.setdefault(topic.slug, []).append(article)
-    position = {article.url: index for index, article in enumerate(articles)}
+            by_topic.setdefault(topic.slug, []).append(position)
+    total = len(articles)
     related = {}
-    for article in articles:
-        scores: dict[str, int] = {}
+    for position, article in enumerate(articles):
+        scores: dict[int, int] = {}
+        get = scores.get
         for slug in article.locality_slugs:
             for other in by_locality[slug][:_RELATED_SCAN]:
-                scores[other.url] = scores.get(other.url, 0) + 2
+                scores[other] = get(other, 0) + 2
         for topic in article.topics:
             for other in by_topic[topic.slug][:_RELATED_SCAN]:
-                scores[other.url] = scores.get(other.url, 0) + 1
-        scores.pop(article.url, None)
-        best = sorted(scores, key=lambda url: (-scores[url], position[url]))[:count]
-        best.sort(key=position.get)
-        related[article.url] = tuple(best)
+                scores[other] = get(other, 0) + 1
+        scores.pop(position, None)
+        # Best score first, then the newest (lowest position): one number says both.
+        best = sorted(value % total for value in heapq.nsmallest(
+            count, (other - score * total for other, score in scores.items())))
+        related[article.url] = tuple(articles[other].url for other in best)
     return related
 
 
@@ -467,8 +468,3 @@ def _topic_slugs(article: Article, forms: dict[str, str]) -> list[str]:
         if slug not in slugs:
             slugs.append(slug)
     return slugs
-
-
-def fingerprint(value) -> bytes:
-    """A hash of a value made of dataclasses, tuples, dicts and plain values."""
-    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()

@@ -198,7 +198,7 @@ def page_context(site: Site, spec: PageSpec) -> dict:
             found, context, url_of = site.articles, {}, urls.articles
         elif kind == "locality":
             locality = site.localities[args[0]]
-            found = site.articles_at(site.locality_articles[locality.slug])
+            found = site.locality_articles[locality.slug]
             context = {"locality": locality, "feed_url": urls.feed(locality.url),
                        "ancestors": site.ancestors(locality.slug),
                        "children": tuple(TreeNode(site.localities[slug],
@@ -208,10 +208,11 @@ def page_context(site: Site, spec: PageSpec) -> dict:
             url_of = lambda n: urls.locality(locality.slug, n)  # noqa: E731
         else:
             topic = next(t for t in site.topics if t.slug == args[0])
-            found = site.articles_at(site.topic_articles[topic.slug])
+            found = site.topic_articles[topic.slug]
             context = {"topic": topic, "feed_url": urls.feed(topic.url)}
             url_of = lambda n: urls.topic(topic.slug, n)  # noqa: E731
-        return {**context, "paginator": _paginator(found, number, site.config.page_size, url_of)}
+        return {**context, "paginator": _paginator(site, found, number, site.config.page_size,
+                                                   url_of)}
     if kind == "home":
         return {"articles": site.articles[:site.config.page_size], "feed_url": urls.feed(),
                 "latest_digest": site.digests[0] if site.digests else None,
@@ -320,10 +321,14 @@ def _paginate(site: Site, articles, url_of, template: str, kind: str, args: tupl
                        origin if number == 1 else f"{origin}, page {number}", _newest(items))
 
 
-def _paginator(articles, number: int, size: int, url_of) -> Paginator:
+def _paginator(site: Site, articles, number: int, size: int, url_of) -> Paginator:
+    """Page `number` of `articles` (Articles, or their URLs)."""
     count = max(1, math.ceil(len(articles) / size))
-    return Paginator(tuple(articles[(number - 1) * size:number * size]), number, count,
-                     len(articles), url_of(number - 1) if number > 1 else None,
+    items = articles[(number - 1) * size:number * size]
+    if items and isinstance(items[0], str):
+        items = site.articles_at(items)
+    return Paginator(tuple(items), number, count, len(articles),
+                     url_of(number - 1) if number > 1 else None,
                      url_of(number + 1) if number < count else None)
 
 

@@ -12,8 +12,8 @@ from .config import SiteConfig
 from .content import CONTENT_DIR, Content, list_content, parse_source, read_article_bytes
 from .localities import LocalityIndex
 from .markup import MarkdownRenderer, Markup, conversion_key, convert
-from .digests import ArchiveMonth, ArchiveYear, Digest, DigestGroup
-from .model import BuildOptions, Site, TreeNode, is_published
+from .digests import ArchiveMonth, ArchiveYear, Digest, DigestGroup, DigestLink
+from .model import BuildOptions, Locality, Site, TreeNode, is_published
 from .parallel import jobs_for, run_chunks, split
 from .problems import Problem
 from .render import (NOT_FOUND_URL, Page, PageSpec, Renderer, find_url_clashes, page_context,
@@ -219,15 +219,21 @@ class _ContextHasher:
     """Page keys: the spec and its context, hashed with every Article — and every value many
     pages share (digests, archive months, tree nodes) — standing in by its own hash."""
 
-    _SHARED = (Digest, ArchiveYear, ArchiveMonth, DigestGroup, TreeNode)
+    _SHARED = (Digest, DigestLink, ArchiveYear, ArchiveMonth, DigestGroup, TreeNode, Locality)
+    _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
+    _LONG = 8  # a longer tuple is hashed once however many pages show it
 
     def __init__(self, site: Site):
         self.site = site
         self.memo: dict[int, bytes] = {}
-        self._keep = []  # the shared values hashed, so that their ids stay theirs
+        self._keep = []  # the values hashed by id, so that no other value takes their id
         for article in site.articles:
             picture = site.pictures.get(article.image_url) if article.image_url else None
-            self.memo[id(article)] = digest(self._dumps((article, picture)))
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=5)
+            pickler.fast = True  # see _dumps
+            pickler.dump((article, picture))
+            self.memo[id(article)] = digest(buffer.getvalue())
 
     def key(self, base: bytes, spec: PageSpec) -> bytes:
         return digest(base + self._dumps((spec.url, spec.template, spec.kind, spec.args,
@@ -242,15 +248,23 @@ class _ContextHasher:
                                    site.excluded_count)))
 
     def _persistent_id(self, obj):
+        kind = type(obj)
+        if kind in self._PLAIN:
+            return None
         found = self.memo.get(id(obj))
         if found is not None:
             return found
-        if isinstance(obj, self._SHARED):
-            self._keep.append(obj)
-            found = self.memo[id(obj)] = digest(self._dumps(
-                (type(obj).__name__, *(getattr(obj, f.name) for f in fields(obj)))))
-            return found
-        return None
+        if kind is tuple:
+            if len(obj) <= self._LONG:
+                return None
+            parts = ["tuple", *obj]  # a list: never hashed by id itself
+        elif isinstance(obj, self._SHARED):
+            parts = [kind.__name__, *(getattr(obj, f.name) for f in fields(obj))]
+        else:
+            return None
+        self._keep.append(obj)
+        found = self.memo[id(obj)] = digest(self._dumps(parts))
+        return found
 
     def _dumps(self, value) -> bytes:
         buffer = io.BytesIO()
