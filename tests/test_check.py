@@ -164,7 +164,7 @@ def test_json_gives_the_same_findings_and_a_summary(make_project, capsys):
     assert code == 1
     assert json.loads(out) == {
         "findings": [{"path": "content/a.md", "line": 4, "severity": "error",
-                      "message": "unknown locality 'Khanh Thuong x'",
+                      "code": "unknown-locality", "message": "unknown locality 'Khanh Thuong x'",
                       "hint": "did you mean 'xã Khánh Thượng' (khanh-thuong)?"}],
         "summary": {"ok": False, "errors": 1, "warnings": 0, "info": 0, "files": 1,
                     "articles": None, "pages": None}}

@@ -167,21 +167,21 @@ def test_locality_mistakes(tmp_path):
           - name: Sóc Sơn
             kindd: huyện
         """)) == [
-        "site.yaml:5: slug 'Dong Anh' is not a plain URL slug — use lower-case ASCII letters, "
+        "site.yaml:5: locality 'Đông Anh': slug 'Dong Anh' is not a plain URL slug — use lower-case ASCII letters, "
         "digits and hyphens, such as 'dong-anh'",
         "site.yaml:6: 'localities' item 2 must be a mapping with at least `name:` — write it as "
         "`- name: …`, with `kind:`, `parent:` … on the lines below",
-        "site.yaml:8: unknown key 'localities[3].kindd' in a locality — did you mean 'kind'?"]
+        "site.yaml:8: locality 'Sóc Sơn': unknown key 'kindd' — did you mean 'kind'?"]
 
 
 def test_locality_without_a_name(tmp_path):
     assert _problems(tmp_path, BASIC + "localities:\n  - name: Hà Nội\n  - slug: x\n") == [
-        "site.yaml:5: missing required field 'localities[2].name' — add a line `name: …`"]
+        "site.yaml:5: locality number 2: missing required field 'name' — add a line `name: …`"]
 
 
 def test_locality_name_without_any_slug_letters(tmp_path):
     assert _problems(tmp_path, BASIC + "localities:\n  - name: '***'\n") == [
-        "site.yaml:4: cannot make a slug from '***' — give a `slug:`"]
+        "site.yaml:4: locality '***': cannot make a slug from '***' — give a `slug:`"]
 
 
 def test_topics_as_names_or_mappings(tmp_path):
@@ -245,8 +245,9 @@ def test_html_policy_never_allows_scripts_or_event_handlers(tmp_path):
 
 def test_locality_slug_reserved_by_windows(tmp_path):
     assert _problems(tmp_path, BASIC + "localities:\n  - name: Con\n  - name: X\n    slug: nul\n") == [
-        "site.yaml:4: the slug 'con' is a name Windows reserves for devices — give another `slug:`",
-        "site.yaml:6: the slug 'nul' is a name Windows reserves for devices — give another `slug:`"]
+        "site.yaml:4: locality 'Con': the slug 'con' is a name Windows reserves for devices — "
+        "give another `slug:`",
+        "site.yaml:6: locality 'X': the slug 'nul' is a name Windows reserves for devices — give another `slug:`"]
 
 
 def test_html_policy_never_allows_srcdoc_or_raw_text_elements(tmp_path):

@@ -64,12 +64,12 @@ def test_child_theme_over_its_parent(make_project):
 
 def test_theme_not_found_lists_the_themes_there(make_project):
     assert _problems(make_project(), "defualt") == [
-        "site.yaml: theme 'defualt' not found (no themes/defualt/templates/) — themes here: default"]
+        "site.yaml: theme 'defualt' not found (no themes/defualt/ with templates/, static/, i18n/ or theme.yaml) — themes here: default"]
 
 
 def test_no_themes_folder(make_project):
     assert _problems(make_project(theme=False)) == [
-        "site.yaml: theme 'default' not found (no themes/default/templates/) — set `theme:` in site.yaml"]
+        "site.yaml: theme 'default' not found (no themes/default/ with templates/, static/, i18n/ or theme.yaml) — set `theme:` in site.yaml"]
 
 
 def test_parent_not_found_names_the_child_theme_file(make_project):
@@ -77,7 +77,7 @@ def test_parent_not_found_names_the_child_theme_file(make_project):
                             "themes/child/templates/article.html": "x"})
 
     assert _problems(project, "child") == [
-        "themes/child/theme.yaml: theme 'nope' not found (no themes/nope/templates/) — "
+        "themes/child/theme.yaml: theme 'nope' not found (no themes/nope/ with templates/, static/, i18n/ or theme.yaml) — "
         "themes here: child, default"]
 
 
