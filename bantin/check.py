@@ -144,8 +144,8 @@ def format_markdown(report: Report, language: str = SOURCE_LANGUAGE, source_url:
             where = ""
             if finding.line is not None:
                 line = translate(_("line {line}", line=finding.line), language)
-                where = f"[{line}]({source_url}{quote(path)}#L{finding.line}), " \
-                    if source_url and path else f"{line}, "
+                where = f"[{line}]({source_url}{quote(path)}#L{finding.line}): " \
+                    if source_url and path else f"{line}: "
             text = f"- **{_markdown_text(finding.severity_label(language))}**, {where}" \
                    f"{_markdown_text(translate(finding.message, language))}"
             if finding.hint:

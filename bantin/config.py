@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from .fields import FieldReader, is_http_url
 from .messages import _
-from .problems import WARNING, BuildError, Problem, did_you_mean
+from .problems import WARNING, BuildError, Problem, did_you_mean, suggest
 from .textfile import read_text_file
 from .text import fold, is_reserved_name, slugify
 from .yamlfile import YamlDocument, parse_yaml_mapping
@@ -330,7 +330,8 @@ def _check_kind(reader: FieldReader, key: tuple, kind: str) -> None:
     if not kind or kind.lower() in KNOWN_KINDS:
         return
     by_fold = {fold(known): known for known in KNOWN_KINDS}
-    hint = did_you_mean(fold(kind), by_fold, quote=lambda folded: repr(by_fold[folded]))
+    hint = suggest([repr(by_fold[fold(kind)])]) if fold(kind) in by_fold else \
+        did_you_mean(fold(kind), by_fold, quote=lambda folded: repr(by_fold[folded]))
     if hint:  # a typo: it would show on every page of the locality
         reader.problem(key, _("'kind' {value} is not a kind of locality", value=repr(kind)), hint,
                        code="unknown-kind")

@@ -117,11 +117,14 @@ class Preview:
             problems = tuple(error.problems)
         except OSError as error:  # a file renamed or deleted while it was read: the next event heals it
             problems = (Problem(_relative(str(error.filename or ""), self.project_path), None,
-                                f"cannot read: {error.strerror or error}", "save it again"),)
+                                _("cannot read: {reason}", reason=str(error.strerror or error)),
+                                _("save it again"), code="unreadable-file"),)
         except Exception as error:  # noqa: BLE001 - a bug must not take the preview down
             traceback.print_exc()
-            problems = (Problem("", None, f"internal error: {type(error).__name__}: {error}",
-                                "this is a bug in Bản tin; the traceback is in the terminal"),)
+            problems = (Problem("", None, _("internal error: {error}",
+                                            error=f"{type(error).__name__}: {error}"),
+                                _("this is a bug in Bản tin; the traceback is in the terminal"),
+                                code="internal-error"),)
         else:
             problems = ()
         if problems:
