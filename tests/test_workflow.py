@@ -100,8 +100,10 @@ def test_the_folder_uploaded_is_the_one_site_yaml_builds_into(tmp_path):
     output = tmp_path / "github_output"
 
     subprocess.run(["bash", "-e", "-c", find["run"]], cwd=tmp_path, check=True, timeout=60,
-                   env={**os.environ, "GITHUB_OUTPUT": str(output),
-                        "PYTHONPATH": str(REPO)})
+                   env={**os.environ, "GITHUB_OUTPUT": str(output), "PYTHONPATH": str(REPO),
+                        # `python` is this one, as setup-python makes it on the runner
+                        "PATH": os.pathsep.join([str(Path(sys.executable).parent),
+                                                 os.environ["PATH"]])})
 
     assert output.read_text() == f"path={(tmp_path / 'public').resolve()}\n"
     assert find["id"] == "site"
