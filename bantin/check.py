@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -75,9 +76,18 @@ _COLOURS = {ERROR: "1;31", WARNING: "33", INFO: "36", "path": "1", "hint": "2", 
             "failed": "1;31"}
 
 
-def wants_colour(stream) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+def wants_colour(stream, platform: str = sys.platform, environ=None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+
+    On Windows only terminals known to show colour codes get them (Windows Terminal, VS Code,
+    ConEmu, a TERM set by Git Bash and the like); the old console would print them as text.
+    """
+    environ = os.environ if environ is None else environ
+    if not stream.isatty() or environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+        return False
+    return platform != "win32" or any(environ.get(name) for name in
+                                      ("WT_SESSION", "TERM_PROGRAM", "ConEmuANSI", "ANSICON",
+                                       "TERM"))
 
 
 def format_text(report: Report, colour: bool = False, language: str = SOURCE_LANGUAGE) -> str:

@@ -8,8 +8,10 @@ with Babel only when a message is first shown in a language other than English.
 
 Updating the catalogues after a message changed (tests/test_messages.py fails until it is done):
 
-    pybabel extract -k _ -k _n:1,2 --no-location -o /tmp/bantin.pot bantin
-    pybabel update -i /tmp/bantin.pot -l vi -o bantin/locale/vi.po --no-fuzzy-matching
+    pybabel extract -k _ -k _n:1,2 --no-default-keywords --no-location -o bantin.pot bantin
+    pybabel update -i bantin.pot -l vi -o bantin/locale/vi.po --no-fuzzy-matching -w 100
+
+then translate the entries left empty in vi.po (bantin.pot is not kept: the code is the source).
 """
 from __future__ import annotations
 

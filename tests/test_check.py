@@ -205,6 +205,14 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     assert not wants_colour(_Terminal())
 
 
+def test_on_windows_colour_only_in_terminals_that_show_it():
+    assert not wants_colour(_Terminal(), "win32", {})  # the old console prints the codes
+    assert wants_colour(_Terminal(), "win32", {"WT_SESSION": "1"})  # Windows Terminal
+    assert wants_colour(_Terminal(), "win32", {"TERM_PROGRAM": "vscode"})
+    assert not wants_colour(_Terminal(), "win32", {"WT_SESSION": "1", "NO_COLOR": "1"})
+    assert wants_colour(_Terminal(), "darwin", {})
+
+
 def test_coloured_text_marks_severity_and_path():
     report = Report((Problem("content/a.md", 2, "bad", "fix it", ERROR),
                      Problem("site.yaml", None, "unused", "", INFO)))
