@@ -4,11 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
+from urllib.parse import quote
 
-from .config import CONFIG_NAME
+from .config import CONFIG_NAME, read_language
+from .messages import SOURCE_LANGUAGE, _, _n, translate
 from .model import Site
 from .pipeline import build_site
 from .problems import ERROR, INFO, WARNING, BuildError, Problem
@@ -21,6 +24,7 @@ class Report:
     findings: tuple[Problem, ...]  # sorted by file, then line
     article_count: int | None = None  # None when the site could not be built
     page_count: int | None = None
+    site_language: str | None = None  # site.yaml's `language:`; None when it cannot be read
 
     def count(self, severity: str) -> int:
         return sum(f.severity == severity for f in self.findings)
@@ -38,10 +42,10 @@ def check_site(project_path: Path, *, base_url: str | None = None, include_draft
                             include_drafts=include_drafts, include_future=include_future,
                             write=False)
     except BuildError as error:
-        return Report(tuple(error.problems))
+        return Report(tuple(error.problems), site_language=read_language(project_path))
     findings = list(result.problems) + unused_declarations(result.site)
     return Report(tuple(sorted(findings, key=Problem.sort_key)), len(result.site.articles),
-                  len(result.pages))
+                  len(result.pages), result.site.config.language)
 
 
 def unused_declarations(site: Site) -> list[Problem]:
@@ -51,17 +55,20 @@ def unused_declarations(site: Site) -> list[Problem]:
         locality = site.localities.get(declared.slug)
         if locality is not None and not site.locality_articles[locality.slug]:  # and below it
             findings.append(Problem(CONFIG_NAME, declared.line,
-                                    f"locality '{locality.label}' ({locality.slug}) has no articles",
-                                    "its page stays empty until an article names it", INFO))
+                                    _("locality '{label}' ({slug}) has no articles",
+                                      label=locality.label, slug=locality.slug),
+                                    _EMPTY_PAGE, INFO, code="unused-locality"))
     topics = {topic.slug: topic for topic in site.topics}
     for declared in site.config.topics:
         topic = topics.get(declared.slug)
         if topic is not None and not site.topic_articles[topic.slug]:
             findings.append(Problem(CONFIG_NAME, declared.line,
-                                    f"topic '{topic.name}' ({topic.slug}) has no articles",
-                                    "its page stays empty until an article names it", INFO))
+                                    _("topic '{name}' ({slug}) has no articles", name=topic.name,
+                                      slug=topic.slug), _EMPTY_PAGE, INFO, code="unused-topic"))
     return findings
 
+
+_EMPTY_PAGE = _("its page stays empty until an article names it")
 
 # --- output -----------------------------------------------------------------------------------
 
@@ -69,17 +76,27 @@ _COLOURS = {ERROR: "1;31", WARNING: "33", INFO: "36", "path": "1", "hint": "2", 
             "failed": "1;31"}
 
 
-def wants_colour(stream) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+def wants_colour(stream, platform: str = sys.platform, environ=None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+
+    On Windows only terminals known to show colour codes get them (Windows Terminal, VS Code,
+    ConEmu, a TERM set by Git Bash and the like); the old console would print them as text.
+    """
+    environ = os.environ if environ is None else environ
+    if not stream.isatty() or environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+        return False
+    return platform != "win32" or any(environ.get(name) for name in
+                                      ("WT_SESSION", "TERM_PROGRAM", "ConEmuANSI", "ANSICON",
+                                       "TERM"))
 
 
-def format_text(report: Report, colour: bool = False) -> str:
+def format_text(report: Report, colour: bool = False, language: str = SOURCE_LANGUAGE) -> str:
     """The findings grouped per file, each with its line, severity, message and hint."""
 
     def paint(kind: str, text: str) -> str:
         return f"\033[{_COLOURS[kind]}m{text}\033[0m" if colour else text
 
+    hint_label = translate(_("hint:"), language)
     blocks = []
     for path, group in groupby(report.findings, key=lambda f: f.path):
         group = list(group)
@@ -88,28 +105,79 @@ def format_text(report: Report, colour: bool = False) -> str:
         for finding in group:
             where = f"{finding.line}:" if finding.line is not None else ""
             lead = f"  {where:>{width}} " if width else "  "
-            lines.append(f"{lead}{paint(finding.severity, finding.severity + ':')} {finding.message}")
+            lines.append(f"{lead}{paint(finding.severity, finding.severity_label(language) + ':')} "
+                         f"{translate(finding.message, language)}")
             if finding.hint:
-                lines.append(f"{' ' * len(lead)}{paint('hint', 'hint: ' + finding.hint)}")
+                lines.append(f"{' ' * len(lead)}"
+                             f"{paint('hint', hint_label + ' ' + translate(finding.hint, language))}")
         blocks.append("\n".join(lines))
-    return "\n\n".join(blocks + [_summary(report, paint)]) + "\n"
+    return "\n\n".join(blocks + [_summary(report, paint, language)]) + "\n"
 
 
-def _summary(report: Report, paint) -> str:
+def _summary(report: Report, paint, language: str) -> str:
+    verdict, rest = _verdict(report)
+    return f"{paint('ok' if report.is_ok else 'failed', translate(verdict, language))} " \
+           f"{translate(rest, language)}"
+
+
+def _verdict(report: Report) -> tuple[str, str]:
+    """("Check passed:" or "Check failed:", what follows it)."""
     errors, warnings, infos = (report.count(s) for s in SEVERITIES)
-    counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, " \
-             f"{infos} info"
+    counts = _("{errors}, {warnings}, {infos}",
+               errors=_n("{count} error", "{count} errors", errors),
+               warnings=_n("{count} warning", "{count} warnings", warnings),
+               infos=_("{count} info", count=infos))
     if not report.is_ok:
-        return (f"{paint('failed', 'Check failed:')} {counts}. Fix the errors and check again: "
-                f"some checks (links, images, unused localities) run only once earlier ones pass.")
-    return (f"{paint('ok', 'Check passed:')} {counts}; {report.article_count} articles, "
-            f"{report.page_count} pages.")
+        return _("Check failed:"), _("{counts}. Fix the errors and check again: some checks "
+                                     "(links, images, unused localities) run only once earlier "
+                                     "ones pass.", counts=counts)
+    return _("Check passed:"), _("{counts}; {articles} articles, {pages} pages.", counts=counts,
+                                 articles=report.article_count, pages=report.page_count)
+
+
+def format_markdown(report: Report, language: str = SOURCE_LANGUAGE, source_url: str = "") -> str:
+    """The findings as Markdown, for the summary page of a GitHub Actions run.
+
+    `source_url` is where the project's files are shown (…/blob/<commit>/): each file and line
+    becomes a link there.
+    """
+    verdict, rest = _verdict(report)
+    icon = "✅" if report.is_ok else "❌"
+    parts = [f"## {icon} {_markdown_text(translate(verdict, language))} "
+             f"{_markdown_text(translate(rest, language))}\n"]
+    hint_label = translate(_("hint:"), language)
+    for path, group in groupby(report.findings, key=lambda f: f.path):
+        shown = _markdown_text(path or ".")
+        parts.append(f"### [{shown}]({source_url}{quote(path)})\n" if source_url and path
+                     else f"### {shown}\n")
+        for finding in group:
+            where = ""
+            if finding.line is not None:
+                line = translate(_("line {line}", line=finding.line), language)
+                where = f"[{line}]({source_url}{quote(path)}#L{finding.line}): " \
+                    if source_url and path else f"{line}: "
+            text = f"- **{_markdown_text(finding.severity_label(language))}**, {where}" \
+                   f"{_markdown_text(translate(finding.message, language))}"
+            if finding.hint:
+                text += f"  \n  *{_markdown_text(hint_label)}* " \
+                        f"{_markdown_text(translate(finding.hint, language))}"
+            parts.append(text)
+        parts.append("")
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _markdown_text(text: str) -> str:
+    """Text that Markdown shows as it is: no markup, no HTML, no links made of it."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Each text follows other words on its line, so line-start markers (# - 1.) mean nothing there.
+    return "".join("\\" + c if c in "\\`*_[]|~" else c for c in text)
 
 
 def format_json(report: Report) -> str:
-    """The same findings for tools: {findings: [{path, line, severity, message, hint}], summary}."""
-    findings = [{"path": f.path, "line": f.line, "severity": f.severity, "message": f.message,
-                 "hint": f.hint} for f in report.findings]
+    """The same findings for tools, in English whatever the language:
+    {findings: [{path, line, severity, code, message, hint}], summary}."""
+    findings = [{"path": f.path, "line": f.line, "severity": f.severity, "code": f.code,
+                 "message": f.message, "hint": f.hint} for f in report.findings]
     summary = {"ok": report.is_ok, "errors": report.count(ERROR),
                "warnings": report.count(WARNING), "info": report.count(INFO),
                "files": len({f.path for f in report.findings}),

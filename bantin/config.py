@@ -8,14 +8,20 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .fields import FieldReader, is_http_url
-from .problems import BuildError, Problem
+from .messages import _
+from .problems import WARNING, BuildError, Problem, did_you_mean, suggest
 from .textfile import read_text_file
-from .text import is_reserved_name, slugify
+from .text import fold, is_reserved_name, slugify
 from .yamlfile import YamlDocument, parse_yaml_mapping
 
 CONFIG_NAME = "site.yaml"
 LANGUAGES = ("vi", "en")
 DIGEST_PERIODS = ("weekly", "monthly")
+# The kinds of locality Vietnam's administration uses, and their English names for `language: en`
+# sites; another kind is shown as written, with a warning (a typo shows on every page).
+KNOWN_KINDS = ("thành phố", "tỉnh", "quận", "huyện", "thị xã", "thị trấn", "phường", "xã",
+               "đặc khu", "thôn", "ấp", "bản", "làng", "xóm", "tổ dân phố", "khu phố",
+               "city", "province", "district", "town", "township", "ward", "commune", "village")
 
 
 @dataclass(frozen=True)
@@ -120,12 +126,13 @@ def read_config(project_path: Path, base_url: str | None = None) -> tuple[SiteCo
     """
     config_path = project_path / CONFIG_NAME
     if not config_path.is_file():
-        raise BuildError([Problem(CONFIG_NAME, None, "site.yaml not found",
-                                  f"create it in {project_path} (see README.md)")])
+        raise BuildError([Problem(CONFIG_NAME, None, _("site.yaml not found"),
+                                  _("create it in {folder} (see README.md)", folder=str(project_path)),
+                                  code="no-site-yaml")])
     text, problems = read_text_file(config_path, CONFIG_NAME)
     document = None
     if text is not None:
-        document, yaml_problems = parse_yaml_mapping(text, CONFIG_NAME, what="site.yaml")
+        document, yaml_problems = parse_yaml_mapping(text, CONFIG_NAME, what=CONFIG_NAME)
         problems += yaml_problems
     if document is None:
         raise BuildError(problems)
@@ -134,9 +141,19 @@ def read_config(project_path: Path, base_url: str | None = None) -> tuple[SiteCo
         if is_http_url(base_url):
             config = replace(config, base_url=_with_slash(base_url))
         else:
-            problems.append(Problem("", None, f"--base-url must be an http:// or https:// URL, "
-                                              f"not {base_url!r}"))
+            problems.append(Problem("", None, _("--base-url must be an http:// or https:// URL, "
+                                                "not {value}", value=repr(base_url)),
+                                    code="invalid-url"))
     return config, problems
+
+
+def read_language(project_path: Path) -> str | None:
+    """The site's `language:`, or None when site.yaml cannot be read (to speak of its problems)."""
+    try:
+        config, _problems = read_config(project_path)
+    except BuildError:
+        return None
+    return config.language
 
 
 def parse_config(document: YamlDocument, project_path: Path, problems: list[Problem]) -> SiteConfig:
@@ -144,34 +161,39 @@ def parse_config(document: YamlDocument, project_path: Path, problems: list[Prob
     reader = FieldReader(document, CONFIG_NAME, problems)
     data = document.data
     if not data:
-        reader.problem((), "site.yaml is empty", "give at least `title:` and `base_url:`")
-    reader.check_keys(data, (), _KEYS, "site.yaml")
+        reader.problem((), _("site.yaml is empty"), _("give at least `title:` and `base_url:`"),
+                       code="empty-file")
+    reader.check_keys(data, (), _KEYS, CONFIG_NAME)
     defaults = SiteConfig(project_path, "", "")
     title = reader.text(data, ("title",), required=True)
     base_url = reader.text(data, ("base_url",), required=True)
     if base_url and not is_http_url(base_url):
-        reader.problem(("base_url",), f"'base_url' must be an http:// or https:// URL, not {base_url!r}",
-                       "for example https://user.github.io/repo/")
+        reader.problem(("base_url",), _("'{field}' must be an http:// or https:// URL, not {value}",
+                                        field="base_url", value=repr(base_url)),
+                       _("for example https://user.github.io/repo/"), code="invalid-url")
         base_url = ""
     language = reader.text(data, ("language",), default=defaults.language)
     if language not in LANGUAGES:
-        reader.problem(("language",), f"'language' must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        reader.problem(("language",), _("'language' must be one of {choices}, not {value}",
+                                        choices=", ".join(LANGUAGES), value=repr(language)))
         language = defaults.language
     timezone = reader.text(data, ("timezone",), default=defaults.timezone)
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        reader.problem(("timezone",), f"unknown timezone {timezone!r}", "for example Asia/Ho_Chi_Minh")
+        reader.problem(("timezone",), _("unknown timezone {value}", value=repr(timezone)),
+                       _("for example Asia/Ho_Chi_Minh"), code="unknown-timezone")
         timezone = defaults.timezone
     page_size = _count(reader, data, "page_size", defaults.page_size, minimum=1)
     digest_period = reader.text(data, ("digest_period",), default=defaults.digest_period)
     if digest_period not in DIGEST_PERIODS:
-        reader.problem(("digest_period",), f"'digest_period' must be weekly or monthly, "
-                                           f"not {digest_period!r}")
+        reader.problem(("digest_period",), _("'digest_period' must be weekly or monthly, not {value}",
+                                             value=repr(digest_period)))
         digest_period = defaults.digest_period
     theme = reader.text(data, ("theme",), default=defaults.theme)
     if not _is_plain_name(theme):
-        reader.problem(("theme",), f"'theme' must be the name of a folder in themes/, not {theme!r}")
+        reader.problem(("theme",), _("'theme' must be the name of a folder in themes/, not {value}",
+                                     value=repr(theme)))
         theme = defaults.theme
     return SiteConfig(
         project_path=project_path,
@@ -199,18 +221,25 @@ def _parse_localities(reader: FieldReader, data: dict):
     for index, item in enumerate(reader.value(data, ("localities",), list, default=[])):
         key = ("localities", index)
         if not isinstance(item, dict):
-            reader.problem(key, f"'localities' item {index + 1} must be a mapping with at least `name:`",
-                           "write it as `- name: …`, with `kind:`, `parent:` … on the lines below")
+            reader.problem(key, _("'localities' item {number} must be a mapping with at least "
+                                  "`name:`", number=index + 1),
+                           _("write it as `- name: …`, with `kind:`, `parent:` … on the lines below"),
+                           code="wrong-type")
             continue
-        reader.check_keys(item, key, _LOCALITY_KEYS, "a locality")
+        reader.name_owner(key, _("locality number {number}", number=index + 1))
         name = reader.text(item, key + ("name",), required=True)
+        kind = reader.text(item, key + ("kind",))
+        if name:
+            reader.name_owner(key, _("locality '{name}'", name=f"{kind} {name}" if kind else name))
+        reader.check_keys(item, key, _LOCALITY_KEYS, _("a locality"))
         if not name:
             continue
+        _check_kind(reader, key + ("kind",), kind)
         slug = _slug(reader, item, key, name)
         yield LocalityConfig(
             name=name, slug=slug,
-            kind=reader.text(item, key + ("kind",)),
-            aliases=tuple(alias for alias, _ in reader.text_list(item, key + ("aliases",))),
+            kind=kind,
+            aliases=tuple(alias for alias, _line in reader.text_list(item, key + ("aliases",))),
             parent=reader.text(item, key + ("parent",)),
             description=reader.text(item, key + ("description",)),
             line=reader.document.line(*key),
@@ -224,10 +253,14 @@ def _parse_topics(reader: FieldReader, data: dict):
         if isinstance(item, str):
             item = {"name": item}
         if not isinstance(item, dict):
-            reader.problem(key, f"'topics' item {index + 1} must be a name or a mapping with `name:`")
+            reader.problem(key, _("'topics' item {number} must be a name or a mapping with `name:`",
+                                  number=index + 1), code="wrong-type")
             continue
-        reader.check_keys(item, key, _TOPIC_KEYS, "a topic")
+        reader.name_owner(key, _("topic number {number}", number=index + 1))
         name = reader.text(item, key + ("name",), required=True)
+        if name:
+            reader.name_owner(key, _("topic '{name}'", name=name))
+        reader.check_keys(item, key, _TOPIC_KEYS, _("a topic"))
         if name:
             yield TopicConfig(name, _slug(reader, item, key, name),
                               reader.text(item, key + ("description",)), reader.document.line(*key))
@@ -236,7 +269,8 @@ def _parse_topics(reader: FieldReader, data: dict):
 def _count(reader: FieldReader, data: dict, name: str, default: int, minimum: int) -> int:
     value = reader.value(data, (name,), int, default=default)
     if value < minimum:
-        reader.problem((name,), f"'{name}' must be at least {minimum}")
+        reader.problem((name,), _("'{field}' must be at least {minimum}", field=name,
+                                  minimum=minimum))
         return default
     return value
 
@@ -244,7 +278,8 @@ def _count(reader: FieldReader, data: dict, name: str, default: int, minimum: in
 def _parse_cname(reader: FieldReader, data: dict) -> str:
     cname = reader.text(data, ("cname",)).lower()
     if cname and not re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", cname):
-        reader.problem(("cname",), f"'cname' must be a domain name such as tin.example.vn, not {cname!r}")
+        reader.problem(("cname",), _("'cname' must be a domain name such as tin.example.vn, "
+                                     "not {value}", value=repr(cname)))
         return ""
     return cname
 
@@ -253,19 +288,23 @@ def _parse_html(reader: FieldReader, data: dict) -> HtmlPolicy:
     value = reader.value(data, ("html",), dict, default={})
     reader.check_keys(value, ("html",), _HTML_KEYS, "'html'")
     tags = []
-    for tag, _ in reader.text_list(value, ("html", "allow_tags")):
+    for tag, _line in reader.text_list(value, ("html", "allow_tags")):
         if tag.lower() in FORBIDDEN_TAGS:
-            reader.problem(("html", "allow_tags"), f"<{tag}> can never be allowed in articles")
+            reader.problem(("html", "allow_tags"), _("<{tag}> can never be allowed in articles",
+                                                     tag=tag), code="unsafe-html")
         else:
             tags.append(tag.lower())
     attributes = []
     for tag, names in reader.value(value, ("html", "allow_attributes"), dict, default={}).items():
         names = reader.text_list(value["allow_attributes"], ("html", "allow_attributes", tag))
-        unsafe = [n for n, _ in names if n.lower().startswith("on") or n.lower() in FORBIDDEN_ATTRIBUTES]
+        unsafe = [n for n, _line in names
+                  if n.lower().startswith("on") or n.lower() in FORBIDDEN_ATTRIBUTES]
         if unsafe:
             reader.problem(("html", "allow_attributes", tag),
-                           f"the attribute '{unsafe[0]}' can never be allowed in articles")
-        attributes.append((str(tag).lower(), tuple(n.lower() for n, _ in names if n not in unsafe)))
+                           _("the attribute '{name}' can never be allowed in articles",
+                             name=unsafe[0]), code="unsafe-html")
+        attributes.append((str(tag).lower(),
+                           tuple(n.lower() for n, _line in names if n not in unsafe)))
     return HtmlPolicy(tuple(tags), tuple(attributes))
 
 
@@ -273,14 +312,34 @@ def _slug(reader: FieldReader, item: dict, key: tuple, name: str) -> str:
     given = reader.text(item, key + ("slug",))
     slug = slugify(given or name)
     if given and slug != given:
-        reader.problem(key + ("slug",), f"slug {given!r} is not a plain URL slug",
-                       f"use lower-case ASCII letters, digits and hyphens, such as {slug!r}")
+        reader.problem(key + ("slug",), _("slug {slug} is not a plain URL slug", slug=repr(given)),
+                       _("use lower-case ASCII letters, digits and hyphens, such as {slug}",
+                         slug=repr(slug)), code="invalid-slug")
     elif not slug:
-        reader.problem(key + ("name",), f"cannot make a slug from {name!r}", "give a `slug:`")
+        reader.problem(key + ("name",), _("cannot make a slug from {name}", name=repr(name)),
+                       _("give a `slug:`"), code="invalid-slug")
     elif is_reserved_name(slug):
         reader.problem(key + ("slug" if given else "name",),
-                       f"the slug {slug!r} is a name Windows reserves for devices", "give another `slug:`")
+                       _("the slug {slug} is a name Windows reserves for devices", slug=repr(slug)),
+                       _("give another `slug:`"), code="reserved-name")
     return slug
+
+
+def _check_kind(reader: FieldReader, key: tuple, kind: str) -> None:
+    """A kind written without its diacritics or misspelt ("xa", "huyen") gets a did-you-mean."""
+    if not kind or kind.lower() in KNOWN_KINDS:
+        return
+    by_fold = {fold(known): known for known in KNOWN_KINDS}
+    hint = suggest([repr(by_fold[fold(kind)])]) if fold(kind) in by_fold else \
+        did_you_mean(fold(kind), by_fold, quote=lambda folded: repr(by_fold[folded]))
+    if hint:  # a typo: it would show on every page of the locality
+        reader.problem(key, _("'kind' {value} is not a kind of locality", value=repr(kind)), hint,
+                       code="unknown-kind")
+    else:
+        reader.problem(key, _("'kind' {value} is not a kind of locality Bản tin knows; it is "
+                              "shown as written", value=repr(kind)),
+                       _("known kinds: {kinds}", kinds=", ".join(KNOWN_KINDS)), code="unknown-kind",
+                       severity=WARNING)
 
 
 def _is_plain_name(name: str) -> bool:

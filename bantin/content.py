@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import _
 from .problems import WARNING, Problem
 from .text import is_reserved_name, nfc
 from .textfile import decode_text
@@ -80,13 +81,16 @@ def read_article_bytes(path: Path, shown: str, problems: list[Problem]) -> bytes
     """The bytes of an article file, or None (with the problem) when too large or unreadable."""
     try:
         if path.stat().st_size > MAX_ARTICLE_BYTES:
-            problems.append(Problem(shown, None, f"the article is larger than "
-                                                 f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB",
-                                    "split it, or move large data into a linked file"))
+            problems.append(Problem(shown, None, _("the article is larger than {size} MB",
+                                                   size=MAX_ARTICLE_BYTES // 1024 // 1024),
+                                    _("split it, or move large data into a linked file"),
+                                    code="article-too-large"))
             return None
         return path.read_bytes()
     except OSError as error:
-        problems.append(Problem(shown, None, f"cannot read the file: {error.strerror}"))
+        problems.append(Problem(shown, None, _("cannot read the file: {reason}",
+                                               reason=error.strerror or str(error)),
+                                code="unreadable-file"))
         return None
 
 
@@ -107,23 +111,26 @@ def parse_source(data: bytes, rel_path: str, shown: str, problems: list[Problem]
 def split_source(text: str, rel_path: str, shown: str, problems: list[Problem]) -> SourceFile | None:
     """Split an article's text at its `---` fences and parse the front matter."""
     if not text.strip():
-        problems.append(Problem(shown, None, "the file is empty",
-                                "an article starts with front matter between two `---` lines"))
+        problems.append(Problem(shown, None, _("the file is empty"),
+                                _("an article starts with front matter between two `---` lines"),
+                                code="empty-file"))
         return None
     first_line = text.split("\n", 1)[0].rstrip()
     if first_line == "+++":
-        problems.append(Problem(shown, 1, "TOML front matter (+++) is not supported",
-                                "write the front matter in YAML between two `---` lines"))
+        problems.append(Problem(shown, 1, _("TOML front matter (+++) is not supported"),
+                                _("write the front matter in YAML between two `---` lines"),
+                                code="no-front-matter"))
         return None
     if first_line != "---":
-        problems.append(Problem(shown, 1, "the file has no front matter",
-                                "start it with a `---` line, then `title:` and `date:`, then `---`"))
+        problems.append(Problem(shown, 1, _("the file has no front matter"),
+                                _("start it with a `---` line, then `title:` and `date:`, then "
+                                  "`---`"), code="no-front-matter"))
         return None
     lines = text.split("\n")
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        problems.append(Problem(shown, 1, "the front matter is never closed",
-                                "end it with a line holding only `---`"))
+        problems.append(Problem(shown, 1, _("the front matter is never closed"),
+                                _("end it with a line holding only `---`"), code="no-front-matter"))
         return None
     document, yaml_problems = parse_yaml_mapping("\n".join(lines[1:end]), shown, line_offset=1)
     problems += yaml_problems
@@ -142,10 +149,10 @@ def _walk_files(project_path: Path, problems: list[Problem]):
     project_real = project_path.resolve()
     seen: set[str] = set()
     if not root.resolve().is_relative_to(project_real):
-        problems.append(Problem(CONTENT_DIR, None, "content/ is a symbolic link to a folder outside "
-                                                   "the project",
-                                "move the folder into the project: files from outside it are never "
-                                "published"))
+        problems.append(Problem(CONTENT_DIR, None, _("content/ is a symbolic link to a folder "
+                                                     "outside the project"),
+                                _("move the folder into the project: files from outside it are "
+                                  "never published"), code="link-outside"))
         return
     for folder, dir_names, file_names in os.walk(root, followlinks=False):
         folder_path = Path(folder)
@@ -155,8 +162,9 @@ def _walk_files(project_path: Path, problems: list[Problem]):
             if _is_ignored(name) or (folder_path / name).is_symlink():
                 if (folder_path / name).is_symlink():
                     problems.append(Problem(f"{CONTENT_DIR}/{prefix}{name}", None,
-                                            "symbolic link to a folder is not followed",
-                                            "copy the folder into content/ instead", WARNING))
+                                            _("symbolic link to a folder is not followed"),
+                                            _("copy the folder into content/ instead"), WARNING,
+                                            code="folder-link"))
                 dir_names.remove(name)
             elif _bad_name(name) or _unsafe_name(name):
                 problems.append(_bad_name_problem(prefix, name))
@@ -172,34 +180,38 @@ def _walk_files(project_path: Path, problems: list[Problem]):
             rel_path = nfc(prefix + name)
             if rel_path in seen:  # "Hà Nội.md" saved once in NFC and once in NFD by another tool
                 problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
-                                        "two files have this name, written with different Unicode "
-                                        "forms of the same letters", "delete or rename one of them"))
+                                        _("two files have this name, written with different "
+                                          "Unicode forms of the same letters"),
+                                        _("delete or rename one of them"), code="duplicate-file"))
                 continue
             seen.add(rel_path)
             if not name.lower().endswith(MARKDOWN_SUFFIXES) and \
                     any(is_reserved_name(part) for part in rel_path.split("/")):
                 problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
-                                        "the path holds a name Windows reserves for devices "
-                                        "(con, nul, aux, com1 …), so the site could not be copied "
-                                        "to Windows", "rename the file or its folder"))
+                                        _("the path holds a name Windows reserves for devices "
+                                          "(con, nul, aux, com1 …), so the site could not be "
+                                          "copied to Windows"),
+                                        _("rename the file or its folder"), code="reserved-name"))
                 continue
             if path.is_symlink():
                 try:
                     target = path.resolve(strict=True)
                 except (OSError, RuntimeError):
                     problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
-                                            "symbolic link is broken or loops",
-                                            "delete it, or point it at a file inside the project"))
+                                            _("symbolic link is broken or loops"),
+                                            _("delete it, or point it at a file inside the project"),
+                                            code="broken-link"))
                     continue
                 if not target.is_relative_to(project_real) or not target.is_file():
                     problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
-                                            "symbolic link points outside the project",
-                                            "files from outside the project are never published"))
+                                            _("symbolic link points outside the project"),
+                                            _("files from outside the project are never published"),
+                                            code="link-outside"))
                     continue
             if not path.is_file():  # a named pipe would make the build wait for ever
                 problems.append(Problem(f"{CONTENT_DIR}/{rel_path}", None,
-                                        "not a regular file (a named pipe, socket or device)",
-                                        "remove it from content/"))
+                                        _("not a regular file (a named pipe, socket or device)"),
+                                        _("remove it from content/"), code="not-a-file"))
                 continue
             yield path, rel_path
 
@@ -223,9 +235,10 @@ def _unsafe_name(name: str) -> bool:
 def _bad_name_problem(prefix: str, name: str) -> Problem:
     if _bad_name(name):
         shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        return Problem(f"{CONTENT_DIR}/{prefix}{shown}", None, "the file name is not valid UTF-8",
-                       "rename it using UTF-8 (or plain ASCII) characters")
+        return Problem(f"{CONTENT_DIR}/{prefix}{shown}", None, _("the file name is not valid UTF-8"),
+                       _("rename it using UTF-8 (or plain ASCII) characters"), code="bad-name")
     shown = "".join("?" if c < " " or c == "\x7f" else c for c in name)
     return Problem(f"{CONTENT_DIR}/{prefix}{shown}", None,
-                   "the name holds a backslash, '#', '?' or a control character (a line break, a tab …)",
-                   "rename it with letters, digits and hyphens")
+                   _("the name holds a backslash, '#', '?' or a control character (a line break, "
+                     "a tab …)"),
+                   _("rename it with letters, digits and hyphens"), code="bad-name")

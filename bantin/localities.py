@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .config import CONFIG_NAME, LocalityConfig
-from .problems import Problem
+from .messages import _
+from .problems import Problem, or_list, suggest
 from .text import fold, loose_key
 
 
@@ -18,6 +19,7 @@ class Match:
     slug: str | None
     message: str = ""
     hint: str = ""
+    code: str = ""  # "ambiguous-locality" or "unknown-locality" when there is no slug
 
 
 class LocalityIndex:
@@ -69,10 +71,12 @@ class LocalityIndex:
                 return Match(next(iter(slugs)))
             if slugs:
                 choices = sorted(slugs)
-                listed = " or ".join(f"'{label(self.by_slug[s])}' ({s})" for s in choices)
-                return Match(None, f"locality '{value}' is ambiguous: it could be {listed}",
-                             f"write the slug or the kind with the name, e.g. "
-                             f"'{label(self.by_slug[choices[0]])}' or '{choices[0]}'")
+                listed = or_list([f"'{label(self.by_slug[s])}' ({s})" for s in choices])
+                return Match(None, _("locality '{value}' is ambiguous: it could be {choices}",
+                                     value=value, choices=listed),
+                             _("write the slug or the kind with the name, e.g. '{label}' or "
+                               "'{slug}'", label=label(self.by_slug[choices[0]]), slug=choices[0]),
+                             "ambiguous-locality")
         word = fold(value)
         displays, names = list(self._display), self._names
         shortlist = self._shortlist(word)
@@ -87,9 +91,9 @@ class LocalityIndex:
                 text = f"'{label(locality)}' ({locality.slug})"
                 if text not in suggestions:
                     suggestions.append(text)
-        hint = ("did you mean " + " or ".join(suggestions[:3]) + "?") if suggestions else \
-            f"declare it under `localities:` in {CONFIG_NAME}"
-        return Match(None, f"unknown locality '{value}'", hint)
+        hint = suggest(suggestions[:3]) or \
+            _("declare it under `localities:` in {file}", file=CONFIG_NAME)
+        return Match(None, _("unknown locality '{value}'", value=value), hint, "unknown-locality")
 
     def _shortlist(self, word: str) -> set[str] | None:
         """The labels and names sharing most letter pairs with `word`, or None for all of them.
@@ -103,7 +107,7 @@ class LocalityIndex:
         grams = _grams(word)
         for gram in [gram for gram in grams if gram not in self._common] or grams:
             shared.update(self._grams.get(gram, ()))
-        likely = [key for key, _ in shared.most_common(4 * _SHORTLIST)]
+        likely = [key for key, _count in shared.most_common(4 * _SHORTLIST)]
         best = heapq.nlargest(_SHORTLIST, likely,
                               key=lambda key: (2 * shared[key] / (len(grams) + len(key) + 1), key))
         return set(best)
@@ -150,17 +154,19 @@ def check_localities(localities: tuple[LocalityConfig, ...], index: LocalityInde
     for locality in localities:
         if locality.slug in seen_slugs:
             problems.append(Problem(CONFIG_NAME, locality.line,
-                                    f"two localities have the slug '{locality.slug}'",
-                                    f"give '{label(locality)}' a `slug:` of its own"))
+                                    _("two localities have the slug '{slug}'", slug=locality.slug),
+                                    _("give '{label}' a `slug:` of its own", label=label(locality)),
+                                    code="duplicate-slug"))
             continue
         seen_slugs[locality.slug] = locality
         for form in (locality.slug, *locality.aliases):
             owner = claimed.get(fold(form))
             if owner is not None and owner.slug != locality.slug:
                 problems.append(Problem(CONFIG_NAME, locality.line,
-                                        f"'{form}' is used by both '{label(owner)}' and "
-                                        f"'{label(locality)}'",
-                                        "an alias or slug must point at one locality"))
+                                        _("'{form}' is used by both '{first}' and '{second}'",
+                                          form=form, first=label(owner), second=label(locality)),
+                                        _("an alias or slug must point at one locality"),
+                                        code="duplicate-alias"))
             claimed.setdefault(fold(form), locality)
     parents: dict[str, str | None] = {}
     for locality in seen_slugs.values():
@@ -170,12 +176,14 @@ def check_localities(localities: tuple[LocalityConfig, ...], index: LocalityInde
         match = index.match(locality.parent)
         if match.slug is None:
             problems.append(Problem(CONFIG_NAME, locality.parent_line or locality.line,
-                                    f"parent of '{label(locality)}': {match.message}", match.hint))
+                                    _("parent of '{label}': {message}", label=label(locality),
+                                      message=match.message), match.hint, code=match.code))
             parents[locality.slug] = None
         elif match.slug == locality.slug:
             problems.append(Problem(CONFIG_NAME, locality.parent_line or locality.line,
-                                    f"'{label(locality)}' is its own parent",
-                                    "give the locality it lies in, or remove `parent:`"))
+                                    _("'{label}' is its own parent", label=label(locality)),
+                                    _("give the locality it lies in, or remove `parent:`"),
+                                    code="locality-loop"))
             parents[locality.slug] = None
         else:
             parents[locality.slug] = match.slug
@@ -204,10 +212,11 @@ def _depth_problems(parents: dict, by_slug: dict) -> list[Problem]:
         if level == MAX_DEPTH + 1:
             locality = by_slug[slug]
             problems.append(Problem(CONFIG_NAME, locality.parent_line or locality.line,
-                                    f"'{label(locality)}' lies more than {MAX_DEPTH} levels deep "
-                                    "in the locality tree",
-                                    "localities nest a few levels (thành phố → quận → phường); "
-                                    "check the `parent:` of this one and of those above it"))
+                                    _("'{label}' lies more than {depth} levels deep in the "
+                                      "locality tree", label=label(locality), depth=MAX_DEPTH),
+                                    _("localities nest a few levels (thành phố → quận → phường); "
+                                      "check the `parent:` of this one and of those above it"),
+                                    code="locality-too-deep"))
     for slug, level in depth.items():
         if level > MAX_DEPTH:  # reported above, at the first level too deep
             parents[slug] = None
@@ -225,8 +234,10 @@ def _cycle_problems(parents: dict, by_slug: dict) -> list[Problem]:
             loop = path[path.index(slug):]
             names = " → ".join(label(by_slug[s]) for s in loop + [slug])
             problems.append(Problem(CONFIG_NAME, by_slug[slug].line,
-                                    f"localities form a loop through their parents: {names}",
-                                    "one of them must have another parent, or none"))
+                                    _("localities form a loop through their parents: {names}",
+                                      names=names),
+                                    _("one of them must have another parent, or none"),
+                                    code="locality-loop"))
             for s in loop:
                 parents[s] = None
         done.update(path)

@@ -10,6 +10,7 @@ import yaml
 from .config import CONFIG_NAME, SiteConfig, load_config
 from .content import CONTENT_DIR, read_content
 from .localities import LocalityIndex
+from .messages import _
 from .problems import WARNING, BuildError, Problem, did_you_mean
 from .text import fold, has_control_characters, is_reserved_name, nfc, slugify
 from .validate import validate_articles
@@ -45,8 +46,10 @@ def new_article(project_path: Path, title: str, localities: list[str] = (), topi
     shown_path = f"{CONTENT_DIR}/{date.year}/{slug}.md"
     path = project_path / shown_path
     if slug and path.exists():
-        problems.append(Problem(shown_path, None, "this article already exists; nothing was changed",
-                                "open it to edit it, or choose another title"))
+        problems.append(Problem(shown_path, None, _("this article already exists; nothing was "
+                                                    "changed"),
+                                _("open it to edit it, or choose another title"),
+                                code="article-exists"))
     elif slug:
         problems += _slug_clashes(project_path, config, slug)
     if any(p.is_error for p in problems):
@@ -74,20 +77,23 @@ _FrontMatterDumper.add_representer(
 def _check_title(title: str, problems: list[Problem]) -> str:
     """The slug made from the title, or "" with a problem."""
     if not title:
-        problems.append(Problem("", None, "the title is empty",
-                                'give it in quotes: python build.py new "Tiêu đề bài viết"'))
+        problems.append(Problem("", None, _("the title is empty"),
+                                _('give it in quotes: python build.py new "Tiêu đề bài viết"'),
+                                code="empty-title"))
         return ""
     if has_control_characters(title):
-        problems.append(Problem("", None, "the title holds control characters",
-                                "type it again instead of pasting it"))
+        problems.append(Problem("", None, _("the title holds control characters"),
+                                _("type it again instead of pasting it"), code="control-character"))
         return ""
     slug = slugify(title)
     if not slug:
-        problems.append(Problem("", None, f"cannot make a URL slug from the title {title!r}",
-                                "use letters or digits in the title"))
+        problems.append(Problem("", None, _("cannot make a URL slug from the title {title}",
+                                            title=repr(title)),
+                                _("use letters or digits in the title"), code="invalid-slug"))
     elif is_reserved_name(slug):
-        problems.append(Problem("", None, f"the slug {slug!r} is a name Windows reserves for devices",
-                                "choose another title"))
+        problems.append(Problem("", None, _("the slug {slug} is a name Windows reserves for "
+                                            "devices", slug=repr(slug)),
+                                _("choose another title"), code="reserved-name"))
         return ""
     return slug
 
@@ -99,7 +105,8 @@ def _canonical_localities(config: SiteConfig, values, problems: list[Problem]) -
     for value in values:
         match = index.match(nfc(value).strip())
         if match.slug is None:
-            problems.append(Problem("", None, f"--locality: {match.message}", match.hint))
+            problems.append(Problem("", None, _("--locality: {message}", message=match.message),
+                                    match.hint, code=match.code))
             continue
         name = index.by_slug[match.slug].name
         canonical = name if index.match(name).slug == match.slug else match.slug
@@ -123,9 +130,10 @@ def _canonical_topics(config: SiteConfig, values, problems: list[Problem]) -> li
             name = value
             hint = did_you_mean(value, [t.name for t in config.topics])
             if hint:
-                problems.append(Problem("", None, f"--topic: '{value}' is not declared in "
-                                                  f"{CONFIG_NAME}; it becomes a new topic", hint,
-                                        WARNING))
+                problems.append(Problem("", None, _("--topic: '{topic}' is not declared in {file}; "
+                                                    "it becomes a new topic", topic=value,
+                                                    file=CONFIG_NAME), hint, WARNING,
+                                        code="new-topic"))
         if fold(name) not in {fold(n) for n in result}:
             result.append(name)
     return result
@@ -133,8 +141,9 @@ def _canonical_topics(config: SiteConfig, values, problems: list[Problem]) -> li
 
 def _slug_clashes(project_path: Path, config: SiteConfig, slug: str) -> list[Problem]:
     """An existing article (a draft too) whose URL the new one would take."""
-    content, _ = read_content(project_path)
-    articles, _ = validate_articles(content.sources, config, LocalityIndex(config.localities))
-    return [Problem(a.source_path, None, f"this article already has the URL slug '{slug}'",
-                    "choose another title for the new article")
+    content, _problems = read_content(project_path)
+    articles, _problems = validate_articles(content.sources, config, LocalityIndex(config.localities))
+    return [Problem(a.source_path, None, _("this article already has the URL slug '{slug}'",
+                                           slug=slug),
+                    _("choose another title for the new article"), code="duplicate-url")
             for a in articles if a.slug == slug]

@@ -29,7 +29,8 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from watchfiles import Change, DefaultFilter, watch
 
-from .config import CONFIG_NAME, load_config
+from .config import CONFIG_NAME, load_config, read_language
+from .messages import _, _n, choose_language, translate
 from .pipeline import build_site
 from .problems import BuildError, Problem
 from .urls import NOT_FOUND_URL, output_file
@@ -50,16 +51,10 @@ _CONTENT_TYPES = {
     ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/x-icon",
     ".pdf": "application/pdf", ".woff": "font/woff", ".woff2": "font/woff2",
 }
-# The overlay's own words, in the site's language (the theme's strings are for readers).
-_OVERLAY_TEXT = {
-    "vi": {"title": "Không dựng lại được trang: {count} lỗi",
-           "lead": "Đang hiển thị bản dựng tốt gần nhất. Sửa lỗi rồi lưu tệp; trang sẽ tự tải lại.",
-           "hide": "Ẩn"},
-    "en": {"title": "The site could not be rebuilt: {count} error(s)",
-           "lead": "This is still the last good build. Fix the problem and save; the page "
-                   "reloads by itself.",
-           "hide": "Hide"},
-}
+# The overlay's own words, in the editor's language (the theme's strings are for readers).
+_OVERLAY_LEAD = _("This is still the last good build. Fix the problem and save; the page "
+                  "reloads by itself.")
+_OVERLAY_HIDE = _("Hide")
 
 
 @dataclass(frozen=True)
@@ -124,11 +119,14 @@ class Preview:
             problems = tuple(error.problems)
         except OSError as error:  # a file renamed or deleted while it was read: the next event heals it
             problems = (Problem(_relative(str(error.filename or ""), self.project_path), None,
-                                f"cannot read: {error.strerror or error}", "save it again"),)
+                                _("cannot read: {reason}", reason=str(error.strerror or error)),
+                                _("save it again"), code="unreadable-file"),)
         except Exception as error:  # noqa: BLE001 - a bug must not take the preview down
             traceback.print_exc()
-            problems = (Problem("", None, f"internal error: {type(error).__name__}: {error}",
-                                "this is a bug in Bản tin; the traceback is in the terminal"),)
+            problems = (Problem("", None, _("internal error: {error}",
+                                            error=f"{type(error).__name__}: {error}"),
+                                _("this is a bug in Bản tin; the traceback is in the terminal"),
+                                code="internal-error"),)
         else:
             problems = ()
         if problems:
@@ -166,19 +164,23 @@ class Preview:
 
 
 def serve(project_path: Path, host: str = "127.0.0.1", port: int = 8000,
-          include_future: bool = False, out=sys.stdout, err=sys.stderr) -> int:
-    """Run the preview until Ctrl-C; return the exit code."""
+          include_future: bool = False, out=sys.stdout, err=sys.stderr,
+          language: str | None = None) -> int:
+    """Run the preview until Ctrl-C; return the exit code. `language` is the --lang option."""
     if not (project_path / CONFIG_NAME).is_file():
-        print(Problem(CONFIG_NAME, None, "site.yaml not found",
-                      f"run this in the project folder, or give it with --project "
-                      f"(looked in {project_path})").format(), file=err)
+        print(Problem(CONFIG_NAME, None, _("site.yaml not found"),
+                      _("run this in the project folder, or give it with --project "
+                        "(looked in {folder})", folder=str(project_path)),
+                      code="no-site-yaml").format(choose_language(language)), file=err)
         return 1
     try:
         server = _make_server(host, port)
     except OSError as error:
-        print(Problem("", None, f"cannot listen on {host}:{port}: {error.strerror or error}",
-                      "another program may be using this port: stop it or choose another "
-                      "with --port").format(), file=err)
+        print(Problem("", None, _("cannot listen on {address}: {reason}", address=f"{host}:{port}",
+                                  reason=str(error.strerror or error)),
+                      _("another program may be using this port: stop it or choose another "
+                        "with --port"), code="port-in-use")
+              .format(choose_language(language, lambda: read_language(project_path))), file=err)
         return 1
     preview = Preview(project_path, server.server_address[1], include_future)
     server.preview = preview
@@ -193,13 +195,13 @@ def serve(project_path: Path, host: str = "127.0.0.1", port: int = 8000,
                              stop_event=stop, rust_timeout=WATCH_TICK_MS,
                              yield_on_timeout=True):
             if not started:
-                _report(preview, preview.rebuild(), out, err, reason="")
+                _report(preview, preview.rebuild(), out, err, reason="", language=language)
                 thread.start()
                 started = True
-                _print_welcome(preview, host, out, err)
+                _print_welcome(preview, host, out, err, language)
             elif changes:
                 _report(preview, preview.rebuild(), out, err,
-                        reason=_describe(changes, project_path))
+                        reason=_describe(changes, project_path), language=language)
     except KeyboardInterrupt:
         pass
     finally:
@@ -208,40 +210,54 @@ def serve(project_path: Path, host: str = "127.0.0.1", port: int = 8000,
         if thread.is_alive():
             server.shutdown()
         server.server_close()
-    print("Preview stopped.", file=out, flush=True)
+    print(translate(_("Preview stopped."), choose_language(language, preview.snapshot.language)),
+          file=out, flush=True)
     return 0
 
 
-def _print_welcome(preview: Preview, host: str, out, err) -> None:
+def _print_welcome(preview: Preview, host: str, out, err, language: str | None = None) -> None:
+    """`language` is the --lang option; without it BANTIN_LANG, then the site's (messages.py)."""
+    language = choose_language(language, preview.snapshot.language)
     shown_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
     shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
-    print(f"Serving the preview at http://{shown_host}:{preview.port}"
-          f"{preview.snapshot.base_path} (drafts included).\n"
-          f"Watching content/, themes/, templates/ and site.yaml; press Ctrl-C to stop.",
+    print(translate(_("Serving the preview at {address} (drafts included).\n"
+                      "Watching content/, themes/, templates/ and site.yaml; press Ctrl-C to "
+                      "stop.", address=f"http://{shown_host}:{preview.port}"
+                                       f"{preview.snapshot.base_path}"), language),
           file=out, flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        print("Note: other computers on the network can see this preview, drafts included.",
-              file=err, flush=True)
+        print(translate(_("Note: other computers on the network can see this preview, drafts "
+                          "included."), language), file=err, flush=True)
 
 
-def _report(preview: Preview, rebuild: Rebuild, out, err, reason: str) -> None:
+def _report(preview: Preview, rebuild: Rebuild, out, err, reason: str,
+            language: str | None = None) -> None:
     """Tell the terminal what the last rebuild did; `reason` names the files that changed."""
-    prefix = f"{reason}: " if reason else ""
+    language = choose_language(language, preview.snapshot.language)
     for problem in rebuild.problems:
-        print(problem.format(), file=err, flush=True)
+        print(problem.format(language), file=err, flush=True)
     if rebuild.outcome == "failed":
         errors = sum(p.is_error for p in rebuild.problems)
-        kept = "still serving the last good site" if preview.snapshot.build_id else \
-            "the preview shows the problems until they are fixed"
-        print(f"{prefix}{'b' if reason else 'B'}uild failed: {errors} error{'s' * (errors != 1)}; "
-              f"{kept}.", file=err, flush=True)
+        kept = _("still serving the last good site") if preview.snapshot.build_id else \
+            _("the preview shows the problems until they are fixed")
+        text = _n("{reason}: build failed: {count} error; {kept}.",
+                  "{reason}: build failed: {count} errors; {kept}.", errors, reason=reason,
+                  kept=kept) if reason else \
+            _n("Build failed: {count} error; {kept}.", "Build failed: {count} errors; {kept}.",
+               errors, kept=kept)
+        print(translate(text, language), file=err, flush=True)
     elif rebuild.outcome == "unchanged":
-        print(f"{prefix}rebuilt in {rebuild.seconds:.2f} s; the site did not change.", file=out,
-              flush=True)
+        text = _("{reason}: rebuilt in {seconds:.2f} s; the site did not change.", reason=reason,
+                 seconds=rebuild.seconds) if reason else \
+            _("rebuilt in {seconds:.2f} s; the site did not change.", seconds=rebuild.seconds)
+        print(translate(text, language), file=out, flush=True)
     else:
-        print(f"{prefix}{'b' if reason else 'B'}uilt {rebuild.article_count} articles into "
-              f"{rebuild.page_count} pages in {rebuild.seconds:.2f} s"
-              + ("; reloading open pages." if reason else "."), file=out, flush=True)
+        text = _("{reason}: built {count} articles into {pages} pages in {seconds:.2f} s; "
+                 "reloading open pages.", reason=reason, count=rebuild.article_count,
+                 pages=rebuild.page_count, seconds=rebuild.seconds) if reason else \
+            _("Built {count} articles into {pages} pages in {seconds:.2f} s.",
+              count=rebuild.article_count, pages=rebuild.page_count, seconds=rebuild.seconds)
+        print(translate(text, language), file=out, flush=True)
 
 
 def _describe(changes, project_path: Path) -> str:
@@ -250,8 +266,10 @@ def _describe(changes, project_path: Path) -> str:
     for change, path in changes:
         kinds.setdefault(path, set()).add(change)
     names = sorted(_relative(path, project_path) for path, seen in kinds.items()
-                   if not {Change.added, Change.deleted} <= seen) or ["a file"]
-    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+                   if not {Change.added, Change.deleted} <= seen) or [_("a file")]
+    if len(names) > 3:
+        return _("{names} and {count} more", names=", ".join(names[:3]), count=len(names) - 3)
+    return ", ".join(names)
 
 
 def _relative(path: str, project_path: Path) -> str:
@@ -309,10 +327,12 @@ def resolve(snapshot: Snapshot, raw_path: str) -> Response:
         if path == "/":
             return _redirect(base, HTTPStatus.FOUND)
         link = html.escape(base)
+        text = translate(_("404: this preview serves the site at {link}.",
+                           link=f'<a href="{link}">{link}</a>'),
+                         choose_language(site_language=snapshot.language))
         return _html(snapshot, HTTPStatus.NOT_FOUND,
                      f'<!doctype html><meta charset="utf-8"><title>404</title><body>'
-                     f'<p>404: this preview serves the site at <a href="{link}">{link}</a>.</p>'
-                     f'</body>'.encode())
+                     f'<p>{text}</p></body>'.encode())
     if not snapshot.build_id:
         return _html(snapshot, HTTPStatus.SERVICE_UNAVAILABLE,
                      '<!doctype html><meta charset="utf-8"><title>Bản tin</title><body></body>'
@@ -390,9 +410,11 @@ def live_script(snapshot: Snapshot) -> str:
 
 def overlay_html(snapshot: Snapshot) -> str:
     """The problems of the failed build, over the last good page. Every value is escaped."""
-    words = _OVERLAY_TEXT.get(snapshot.language, _OVERLAY_TEXT["en"])
+    language = choose_language(site_language=snapshot.language)
     errors = sum(p.is_error for p in snapshot.problems)
-    items = "".join(f'<li style="margin:0 0 .6em">{html.escape(p.format())}</li>'
+    title = translate(_n("The site could not be rebuilt: {count} error",
+                         "The site could not be rebuilt: {count} errors", errors), language)
+    items = "".join(f'<li style="margin:0 0 .6em">{html.escape(p.format(language))}</li>'
                     for p in snapshot.problems)
     return (
         '<div id="bantin-problems" role="alertdialog" aria-modal="true" '
@@ -401,13 +423,13 @@ def overlay_html(snapshot: Snapshot) -> str:
         'font:16px/1.5 system-ui,sans-serif;text-align:left">'
         '<div style="max-width:60rem;margin:0 auto">'
         '<h2 id="bantin-problems-title" style="margin:0 0 .5rem;font-size:1.4rem;color:#fca5a5">'
-        f'{html.escape(words["title"].format(count=errors))}</h2>'
-        f'<p style="margin:0 0 1rem">{html.escape(words["lead"])}</p>'
+        f'{html.escape(title)}</h2>'
+        f'<p style="margin:0 0 1rem">{html.escape(translate(_OVERLAY_LEAD, language))}</p>'
         '<ul style="margin:0 0 1rem;padding-left:1.2rem;font-family:ui-monospace,monospace;'
         f'font-size:14px;white-space:pre-wrap;overflow-wrap:anywhere">{items}</ul>'
         '<button type="button" onclick="this.closest(\'#bantin-problems\').remove()" '
         'style="font:inherit;padding:.3rem 1rem;cursor:pointer">'
-        f'{html.escape(words["hide"])}</button></div></div>\n'
+        f'{html.escape(translate(_OVERLAY_HIDE, language))}</button></div></div>\n'
     )
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import _
 from .problems import BuildError, Problem, did_you_mean
 from .textfile import read_text_file
 from .yamlfile import INVALID, parse_yaml_mapping
 
 THEMES_DIR = "themes"
 _THEME_KEYS = {"parent", "name", "description"}
+# What makes a folder under themes/ a theme. A theme over a parent may hold only some of them
+# (only static/ and i18n/, say): git keeps no empty folder, so none of them can be required.
+_THEME_PARTS = ("templates", "static", "i18n", "theme.yaml")
 # UI strings the engine itself uses (feed titles, digest titles, dates); templates use more.
 REQUIRED_STRINGS = ("article_count", "digests", "digest_title_week", "digest_title_month",
                     "format_range_day", "format_range_day_month", "format_range_full", "format_month")
@@ -24,7 +28,7 @@ class Theme:
     def static_files(self) -> dict[str, Path]:
         """{path below static/: file}, a theme's file hiding its parent's of the same name."""
         files: dict[str, Path] = {}
-        for _, folder in reversed(self.chain):
+        for _name, folder in reversed(self.chain):
             static = folder / "static"
             project = folder.parent.parent.resolve()  # the theme is themes/<name> in the project
             if static.is_dir():
@@ -42,20 +46,35 @@ def load_theme(project_path: Path, name: str, language: str, line: int | None = 
     while name:
         folder = project_path / THEMES_DIR / name
         shown = f"{THEMES_DIR}/{name}"
-        if not (folder / "templates").is_dir():
+        if not _is_theme(folder):
             themes_path = project_path / THEMES_DIR
-            available = sorted(p.name for p in themes_path.iterdir() if (p / "templates").is_dir()) \
+            available = sorted(p.name for p in themes_path.iterdir() if _is_theme(p)) \
                 if themes_path.is_dir() else []
-            hint = f"themes here: {', '.join(available)}" if available else "set `theme:` in site.yaml"
+            hint = _("themes here: {names}", names=", ".join(available)) if available else \
+                _("set `theme:` in site.yaml")
             problems.append(Problem("site.yaml" if not chain else
                                     f"{THEMES_DIR}/{chain[-1][0]}/theme.yaml",
-                                    line if not chain else None, f"theme '{name}' not found (no {shown}/templates/)", hint))
+                                    line if not chain else None,
+                                    _("theme '{name}' not found (no {folder}/ with templates/, "
+                                      "static/, i18n/ or theme.yaml)", name=name, folder=shown),
+                                    hint, code="theme-not-found"))
             break
-        if any(existing == name for existing, _ in chain):
-            problems.append(Problem(f"{shown}/theme.yaml", None, f"theme '{name}' is its own ancestor"))
+        if any(existing == name for existing, _folder in chain):
+            problems.append(Problem(f"{shown}/theme.yaml", None,
+                                    _("theme '{name}' is its own ancestor", name=name),
+                                    code="theme-loop"))
             break
         chain.append((name, folder))
         name = _parent_of(folder, shown, problems)
+    if chain and not problems and not (chain[-1][1] / "templates").is_dir():
+        root = f"{THEMES_DIR}/{chain[-1][0]}"
+        problems.append(Problem(f"{root}/theme.yaml" if (chain[-1][1] / "theme.yaml").is_file()
+                                else root, None,
+                                _("theme '{name}' has no templates/ and no parent theme",
+                                  name=chain[-1][0]),
+                                _("name the theme it changes with `parent: default` in its "
+                                  "theme.yaml, or give it a templates/ folder"),
+                                code="theme-without-templates"))
     if problems:
         raise BuildError(problems)
     strings: dict = {}
@@ -65,8 +84,9 @@ def load_theme(project_path: Path, name: str, language: str, line: int | None = 
     missing = [key for key in REQUIRED_STRINGS if key not in strings]
     if missing and not problems:
         problems.append(Problem(f"{THEMES_DIR}/{chain[0][0]}/i18n/{language}.yaml", None,
-                                f"the theme has no UI string for {', '.join(missing)}",
-                                "the engine uses these for feeds, digests and dates; add them"))
+                                _("the theme has no UI string for {keys}", keys=", ".join(missing)),
+                                _("the engine uses these for feeds, digests and dates; add them"),
+                                code="missing-ui-string"))
     if problems:
         raise BuildError(problems)
     return Theme(chain[0][0], tuple(chain), strings)
@@ -81,14 +101,16 @@ def _parent_of(folder: Path, shown: str, problems: list[Problem]) -> str:
         return ""
     for key in document.data:
         if key not in _THEME_KEYS:
-            problems.append(Problem(f"{shown}/theme.yaml", document.line(key), f"unknown key '{key}'",
-                                    did_you_mean(str(key), _THEME_KEYS)))
+            problems.append(Problem(f"{shown}/theme.yaml", document.line(key),
+                                    _("unknown key '{key}'", key=key),
+                                    did_you_mean(str(key), _THEME_KEYS), code="unknown-key"))
     parent = document.data.get("parent")
     if parent is None or parent == "":
         return ""
     if not isinstance(parent, str) or parent in (".", "..") or "/" in parent or "\\" in parent:
         problems.append(Problem(f"{shown}/theme.yaml", document.line("parent"),
-                                f"'parent' must be the name of a folder in themes/, not {parent!r}"))
+                                _("'parent' must be the name of a folder in themes/, not {value}",
+                                  value=repr(parent)), code="invalid-value"))
         return ""
     return parent
 
@@ -108,8 +130,10 @@ def _read_strings(folder: Path, shown: str, language: str, problems: list[Proble
         elif _is_text(value):
             strings[key] = str(value)
         elif value is not INVALID:  # a YAML tag, reported already
-            problems.append(Problem(shown, document.line(key), f"UI string '{key}' must be text, "
-                                    "or `one:` and `other:` texts", f"write it as `{key}: \"…\"`"))
+            problems.append(Problem(shown, document.line(key),
+                                    _("UI string '{key}' must be text, or `one:` and `other:` texts",
+                                      key=key), _("write it as `{key}: \"…\"`", key=key),
+                                    code="wrong-type"))
     return strings
 
 
@@ -124,9 +148,14 @@ def _links_from_outside(folder: Path, shown: str, project_path: Path) -> list[Pr
         paths = [path for path in sorted(static.rglob("*"))
                  if path.is_file() and not path.resolve().is_relative_to(project)]
     return [Problem(f"{shown}/{path.relative_to(folder).as_posix()}", None,
-                    "symbolic link points outside the project",
-                    "files from outside the project are never published; copy it into the theme")
+                    _("symbolic link points outside the project"),
+                    _("files from outside the project are never published; copy it into the theme"),
+                    code="link-outside")
             for path in paths]
+
+
+def _is_theme(folder: Path) -> bool:
+    return folder.is_dir() and any((folder / part).exists() for part in _THEME_PARTS)
 
 
 def _is_text(value) -> bool:

@@ -9,8 +9,9 @@ from .config import SiteConfig
 from .content import SourceFile
 from .fields import FieldReader
 from .localities import LocalityIndex
+from .messages import _
 from .problems import Problem
-from .yamlfile import INVALID
+from .yamlfile import FRONT_MATTER, INVALID
 from .text import (MAX_SLUG_LENGTH, fold, has_control_characters, is_reserved_name, slugify,
                    strip_control_characters)
 
@@ -18,7 +19,7 @@ FRONT_MATTER_KEYS = {"title", "date", "updated", "localities", "locality", "topi
                      "author", "source", "image", "draft", "slug", "extra"}
 _SOURCE_KEYS = {"name", "url", "title"}
 _IMAGE_KEYS = {"src", "alt", "credit"}
-_DATE_HINT = "write it as 2024-07-05, or 2024-07-05 09:30, or 2024-07-05T09:30:00+07:00"
+_DATE_HINT = _("write it as 2024-07-05, or 2024-07-05 09:30, or 2024-07-05T09:30:00+07:00")
 
 
 @dataclass(frozen=True)
@@ -85,32 +86,38 @@ def validate_article(source: SourceFile, config: SiteConfig, index: LocalityInde
     problems: list[Problem] = []
     reader = FieldReader(source.front_matter, source.shown_path, problems)
     data = source.front_matter.data
-    reader.check_keys(data, (), FRONT_MATTER_KEYS, "front matter")
+    reader.check_keys(data, (), FRONT_MATTER_KEYS, FRONT_MATTER)
     title = reader.text(data, ("title",), required=True)
     date = _read_date(reader, data, ("date",), config, required=True)
     updated = _read_date(reader, data, ("updated",), config)
     if "locality" in data and "localities" in data:
-        reader.problem(("locality",), "give either 'locality' or 'localities', not both",
-                       "list every locality under `localities:` and remove `locality:`")
+        reader.problem(("locality",), _("give either 'locality' or 'localities', not both"),
+                       _("list every locality under `localities:` and remove `locality:`"),
+                       code="locality-twice")
     locality_key = ("locality",) if "locality" in data else ("localities",)
     locality_slugs = []
     for value, line in reader.text_list(data, locality_key):
         match = index.match(value)
         if match.slug is None:
-            problems.append(Problem(source.shown_path, line, match.message, match.hint))
+            problems.append(Problem(source.shown_path, line, match.message, match.hint,
+                                    code=match.code))
         elif match.slug not in locality_slugs:  # the same place by name, slug and alias: once
             locality_slugs.append(match.slug)
     topic_names = []
     declared_topics = {fold(form) for topic in config.topics for form in (topic.name, topic.slug)}
     for value, line in reader.text_list(data, ("topics",)):
         if not slugify(value):
-            problems.append(Problem(source.shown_path, line, f"topic '{value}' has no letters or "
-                                    "digits to make a URL from", "write the topic as a word"))
+            problems.append(Problem(source.shown_path, line,
+                                    _("topic '{topic}' has no letters or digits to make a URL from",
+                                      topic=value), _("write the topic as a word"),
+                                    code="invalid-slug"))
         elif is_reserved_name(slugify(value)) and fold(value) not in declared_topics:
-            problems.append(Problem(source.shown_path, line, f"topic '{value}' would get the URL "
-                                    f"slug '{slugify(value)}', a name Windows reserves for devices",
-                                    "declare it in site.yaml with a `slug:` of its own, or name it "
-                                    "otherwise"))
+            problems.append(Problem(source.shown_path, line,
+                                    _("topic '{topic}' would get the URL slug '{slug}', a name "
+                                      "Windows reserves for devices", topic=value,
+                                      slug=slugify(value)),
+                                    _("declare it in site.yaml with a `slug:` of its own, or name "
+                                      "it otherwise"), code="reserved-name"))
         else:
             topic_names.append(value)
     topic_names = _unique(topic_names)
@@ -169,17 +176,20 @@ def _read_date(reader: FieldReader, data: dict, key: tuple, config: SiteConfig, 
     name = key[-1]
     if data.get(name) is None:
         if required:
-            reader.problem((), f"missing required field '{name}'", f"add a line `{name}: 2024-07-05`")
+            reader.problem((), _("missing required field '{field}'", field=name),
+                           _("add a line `{name}: 2024-07-05`", name=name), code="missing-field")
         return None
     value = data[name]
     if value is INVALID:
         return None
     parsed = parse_date(value, config.tzinfo) if not isinstance(value, bool) else None
     if parsed is None and _is_aware_datetime(value):  # then only the timezone made it overflow
-        reader.problem(key, f"'{name}' {value} falls outside the years 1 to 9999 in the site's "
-                            "timezone", "check the year")
+        reader.problem(key, _("'{field}' {value} falls outside the years 1 to 9999 in the site's "
+                              "timezone", field=name, value=str(value)), _("check the year"),
+                       code="invalid-date")
     elif parsed is None:
-        reader.problem(key, f"'{name}' is not a date: {value!r}", _DATE_HINT)
+        reader.problem(key, _("'{field}' is not a date: {value}", field=name, value=repr(value)),
+                       _DATE_HINT, code="invalid-date")
     return parsed
 
 
@@ -197,17 +207,23 @@ def _read_slug(reader: FieldReader, data: dict, source: SourceFile, title: str) 
     key = ("slug",) if given else ("title",)
     slug = slugify(given or title)
     if given and len(given) > MAX_SLUG_LENGTH:
-        reader.problem(key, f"the slug is longer than {MAX_SLUG_LENGTH} characters",
-                       f"give a shorter `slug:`, such as {slug!r}")
+        reader.problem(key, _("the slug is longer than {length} characters",
+                              length=MAX_SLUG_LENGTH),
+                       _("give a shorter `slug:`, such as {slug}", slug=repr(slug)),
+                       code="invalid-slug")
     elif given and slug != given:
-        reader.problem(key, f"slug {given!r} is not a plain URL slug",
-                       f"use lower-case ASCII letters, digits and hyphens, such as {slug or 'tin-moi'!r}")
+        reader.problem(key, _("slug {slug} is not a plain URL slug", slug=repr(given)),
+                       _("use lower-case ASCII letters, digits and hyphens, such as {slug}",
+                         slug=repr(slug or "tin-moi")), code="invalid-slug")
     elif title and not slug:
-        reader.problem(key, f"cannot make a URL slug from the title {title!r}",
-                       "add a `slug:` with lower-case ASCII letters, digits and hyphens")
+        reader.problem(key, _("cannot make a URL slug from the title {title}", title=repr(title)),
+                       _("add a `slug:` with lower-case ASCII letters, digits and hyphens"),
+                       code="invalid-slug")
     elif is_reserved_name(slug):
-        reader.problem(key, f"the slug {slug!r} is a name Windows reserves for devices",
-                       "give another `slug:`, e.g. 'bai-" + slug + "'")
+        reader.problem(key, _("the slug {slug} is a name Windows reserves for devices",
+                              slug=repr(slug)),
+                       _("give another `slug:`, e.g. '{example}'", example="bai-" + slug),
+                       code="reserved-name")
     return slug
 
 
@@ -237,8 +253,10 @@ def _read_image(reader: FieldReader, data: dict) -> Image | None:
     reader.check_keys(value, key, _IMAGE_KEYS, "'image'")
     src = reader.text(value, key + ("src",), required=True)
     if src and not is_local_path(src):
-        reader.problem(key + ("src",), f"'image.src' must be a file in content/, not {src!r}",
-                       "put the image beside the article and give its file name")
+        reader.problem(key + ("src",), _("'image.src' must be a file in content/, not {value}",
+                                         value=repr(src)),
+                       _("put the image beside the article and give its file name"),
+                       code="invalid-image")
         src = ""
     return Image(src, reader.text(value, key + ("alt",)), reader.text(value, key + ("credit",)),
                  reader.document.line(*key, "src")) if src else None

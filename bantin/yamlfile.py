@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .messages import _
 from .problems import WARNING, Problem
 
 try:  # the C parser is several times faster; fall back where libyaml is missing
@@ -44,7 +45,11 @@ class YamlDocument:
         return None
 
 
-def parse_yaml_mapping(text: str, path: str, line_offset: int = 0, what: str = "front matter"):
+FRONT_MATTER = _("front matter")
+_NO_TAGS = _("YAML tags (!something) are not allowed; remove the tag")
+
+
+def parse_yaml_mapping(text: str, path: str, line_offset: int = 0, what: str = FRONT_MATTER):
     """Parse `text` as a YAML mapping; return (YamlDocument or None, problems).
 
     `line_offset` is how many lines of the file come before `text`. Aliases are refused (they
@@ -59,23 +64,28 @@ def parse_yaml_mapping(text: str, path: str, line_offset: int = 0, what: str = "
             return None, [_syntax_problem(error, text, path, line_offset)]
         except yaml.reader.ReaderError as error:  # a control character, most often pasted
             line = text.count("\n", 0, max(error.position, 0)) + 1 + line_offset
-            return None, [Problem(path, line, f"{what} holds the control character "
-                                              f"U+{error.character:04X}, which YAML does not allow",
-                                  "delete it; it often comes with text pasted from elsewhere")]
+            return None, [Problem(path, line, _("{what} holds the control character U+{code:04X}, "
+                                                "which YAML does not allow", what=what,
+                                                code=error.character),
+                                  _("delete it; it often comes with text pasted from elsewhere"),
+                                  code="control-character")]
         except yaml.YAMLError as error:
-            return None, [Problem(path, None, f"{what} is not valid YAML: {error}")]
+            return None, [Problem(path, None, _("{what} is not valid YAML: {error}", what=what,
+                                                error=str(error)), code="invalid-yaml")]
         if node is None:
             return YamlDocument({}), []
         if not isinstance(node, yaml.MappingNode):
-            kind = {yaml.SequenceNode: "a list"}.get(type(node), "a single value")
+            kind = _("a list") if isinstance(node, yaml.SequenceNode) else _("a single value")
             return None, [Problem(path, node.start_mark.line + 1 + line_offset,
-                                  f"{what} must be a mapping of keys to values, found {kind}",
-                                  "write one `key: value` per line")]
+                                  _("{what} must be a mapping of keys to values, found {kind}",
+                                    what=what, kind=kind),
+                                  _("write one `key: value` per line"), code="not-a-mapping")]
         document = YamlDocument({})
         alias_line = _find_alias(node)
         if alias_line is not None:
             return None, [Problem(path, alias_line + 1 + line_offset,
-                                  f"{what} uses a YAML alias (*name)", "write the value out in full")]
+                                  _("{what} uses a YAML alias (*name)", what=what),
+                                  _("write the value out in full"), code="yaml-alias")]
         _walk(loader, node, (), document, problems, path, line_offset, what)
         return document, problems
     finally:
@@ -85,17 +95,19 @@ def parse_yaml_mapping(text: str, path: str, line_offset: int = 0, what: str = "
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, path: str, line_offset: int) -> Problem:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 + line_offset if mark else None
-    message = error.problem or "invalid YAML"
-    hint = "check the indentation and quote values that contain ': ' or start with a special character"
+    message = error.problem or "invalid YAML"  # PyYAML's own words, in English
+    hint = _("check the indentation and quote values that contain ': ' or start with a special "
+             "character")
     lines = text.split("\n")
     near = lines[max(mark.line - 1, 0):mark.line + 1] if mark else []
     if "\\t" in message or any("\t" in text_line for text_line in near):
-        hint = "YAML does not allow tabs for indentation; use spaces"
+        hint = _("YAML does not allow tabs for indentation; use spaces")
     elif error.context:
         message = f"{error.context}, {message}"
     if "could not determine a constructor" in message:
-        hint = "YAML tags (!something) are not allowed; remove the tag"
-    return Problem(path, line, f"invalid YAML: {message}", hint)
+        hint = _NO_TAGS
+    return Problem(path, line, _("invalid YAML: {reason}", reason=message), hint,
+                   code="invalid-yaml")
 
 
 def _short_tag(tag: str) -> str:
@@ -124,24 +136,24 @@ def _find_alias(root) -> int | None:
 def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_offset, what):
     """Construct the value of `node` into document.data at `key`, recording lines as it goes."""
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(path, node.start_mark.line + 1 + line_offset,
-                                f"{what} uses the YAML tag {_short_tag(node.tag)!r}",
-                                "YAML tags (!something) are not allowed; remove the tag"))
+        problems.append(_tag_problem(node, path, line_offset, what))
         value = INVALID
     elif isinstance(node, yaml.MappingNode):
         value = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1 + line_offset
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(path, line, f"{what} has a key that is not a plain name",
-                                        "write each key as a name followed by a colon, such as "
-                                        "`title:`"))
+                problems.append(Problem(path, line, _("{what} has a key that is not a plain name",
+                                                      what=what),
+                                        _("write each key as a name followed by a colon, such as "
+                                          "`title:`"), code="invalid-key"))
                 continue
             name = key_node.value
             if name in value:
-                problems.append(Problem(path, line, f"duplicate key '{name}' in {what}",
-                                        "YAML keeps only the last one; remove the other",
-                                        severity=WARNING))
+                problems.append(Problem(path, line, _("duplicate key '{key}' in {what}", key=name,
+                                                      what=what),
+                                        _("YAML keeps only the last one; remove the other"),
+                                        severity=WARNING, code="duplicate-key"))
             document.lines[key + (name,)] = line
             value[name] = _walk(loader, value_node, key + (name,), document, problems, path,
                                 line_offset, what)
@@ -152,9 +164,7 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
             value.append(_walk(loader, item_node, key + (index,), document, problems, path,
                                line_offset, what))
     elif node.tag not in _SCALAR_TAGS:
-        problems.append(Problem(path, node.start_mark.line + 1 + line_offset,
-                                f"{what} uses the YAML tag {_short_tag(node.tag)!r}",
-                                "YAML tags (!something) are not allowed; remove the tag"))
+        problems.append(_tag_problem(node, path, line_offset, what))
         value = INVALID
     else:
         try:
@@ -163,12 +173,19 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
             line = node.start_mark.line + 1 + line_offset
             field = ".".join(str(k) for k in key)
             reason = getattr(error, "problem", None) or str(error)
-            hint = "check that the day exists in that month, the time is between 00:00 and " \
-                "23:59 and any offset between -12:00 and +14:00" \
-                if node.tag.endswith(":timestamp") else "put the value in quotes to keep it as text"
-            problems.append(Problem(path, line, f"'{field}': cannot read {node.value!r}: {reason}",
-                                    hint))
+            hint = _("check that the day exists in that month, the time is between 00:00 and "
+                     "23:59 and any offset between -12:00 and +14:00") \
+                if node.tag.endswith(":timestamp") else _("put the value in quotes to keep it as text")
+            problems.append(Problem(path, line, _("'{field}': cannot read {value}: {reason}",
+                                                  field=field, value=repr(node.value),
+                                                  reason=reason), hint, code="unreadable-value"))
             value = INVALID
     if not key:
         document.data = value
     return value
+
+
+def _tag_problem(node, path: str, line_offset: int, what: str) -> Problem:
+    return Problem(path, node.start_mark.line + 1 + line_offset,
+                   _("{what} uses the YAML tag {tag}", what=what, tag=repr(_short_tag(node.tag))),
+                   _NO_TAGS, code="yaml-tag")

@@ -37,6 +37,15 @@ localities:
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def english_messages():
+    """Tests read the messages in English, the language of the code, unless they ask for another
+    (a site's `language: vi` would otherwise make every message Vietnamese); subprocesses too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BANTIN_LANG", "en")
+        yield
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write {relative path: text or bytes} below root; text is dedented."""
     for name, body in files.items():

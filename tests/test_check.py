@@ -164,7 +164,7 @@ def test_json_gives_the_same_findings_and_a_summary(make_project, capsys):
     assert code == 1
     assert json.loads(out) == {
         "findings": [{"path": "content/a.md", "line": 4, "severity": "error",
-                      "message": "unknown locality 'Khanh Thuong x'",
+                      "code": "unknown-locality", "message": "unknown locality 'Khanh Thuong x'",
                       "hint": "did you mean 'xã Khánh Thượng' (khanh-thuong)?"}],
         "summary": {"ok": False, "errors": 1, "warnings": 0, "info": 0, "files": 1,
                     "articles": None, "pages": None}}
@@ -203,6 +203,14 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     assert not wants_colour(io.StringIO())
     monkeypatch.setenv("NO_COLOR", "1")
     assert not wants_colour(_Terminal())
+
+
+def test_on_windows_colour_only_in_terminals_that_show_it():
+    assert not wants_colour(_Terminal(), "win32", {})  # the old console prints the codes
+    assert wants_colour(_Terminal(), "win32", {"WT_SESSION": "1"})  # Windows Terminal
+    assert wants_colour(_Terminal(), "win32", {"TERM_PROGRAM": "vscode"})
+    assert not wants_colour(_Terminal(), "win32", {"WT_SESSION": "1", "NO_COLOR": "1"})
+    assert wants_colour(_Terminal(), "darwin", {})
 
 
 def test_coloured_text_marks_severity_and_path():

@@ -1,6 +1,7 @@
 """The command line: arguments in, problems on stderr, a summary on stdout, an exit code out."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -8,6 +9,8 @@ import pytest
 
 from bantin import __version__
 from bantin.cli import main
+from bantin.problems import Problem
+from conftest import MINIMAL_SITE_YAML
 
 ARTICLE = "---\ntitle: {title}\ndate: 2024-07-0{day}\nlocality: Khánh Thượng\n{extra}---\nThân bài.\n"
 OPTIONS = ("--project", "--base-url", "--drafts", "--future", "--output", "--force", "--version", "--help")
@@ -165,3 +168,121 @@ def test_unknown_option_is_a_usage_error(capsys):
 
     assert exited.value.code == 2
     assert "unrecognized arguments: --projct" in capsys.readouterr().err
+
+
+# --- in the editor's language -----------------------------------------------------------------
+
+BAD_ARTICLE = "---\ntitle: Tin\ndate: 2024-07-01\nlocality: Ba Vì\ntittle: x\n---\n"
+
+
+@pytest.fixture
+def vietnamese(monkeypatch):
+    """No BANTIN_LANG: the site's language (vi) speaks, whatever the system's says."""
+    monkeypatch.delenv("BANTIN_LANG")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
+def test_a_failed_build_speaks_the_sites_language(make_project, capsys, vietnamese):
+    project = make_project({"content/a.md": BAD_ARTICLE})
+
+    assert main(["--project", str(project)]) == 1
+    assert capsys.readouterr().err == (
+        "content/a.md:4: địa phương 'Ba Vì' chưa rõ là nơi nào: có thể là 'huyện Ba Vì' "
+        "(huyen-ba-vi) hay 'xã Ba Vì' (xa-ba-vi) — hãy ghi mã (slug) hoặc ghi loại kèm tên, "
+        "ví dụ 'huyện Ba Vì' hoặc 'huyen-ba-vi'\n"
+        "content/a.md:5: thông tin bài không có trường 'tittle' — có phải ý bạn là 'title'?\n"
+        "Dựng trang không thành công: 2 lỗi; chưa ghi gì cả.\n")
+
+
+def test_a_build_speaks_the_sites_language(project, capsys, vietnamese):
+    assert main(["--project", str(project)]) == 0
+
+    out = capsys.readouterr().out
+    assert re.fullmatch(r"Đã dựng 2 bài thành \d+ trang \(\d+ tệp\) trong _site/ mất \d+,\d\d "
+                        r"giây\.\n", out), out
+
+
+def test_lang_and_bantin_lang_choose_another_language(make_project, capsys, monkeypatch):
+    project = make_project({"content/a.md": BAD_ARTICLE, "site.yaml": MINIMAL_SITE_YAML})
+
+    assert main(["--project", str(project), "--lang", "vi"]) == 1
+    assert capsys.readouterr().err.endswith("Dựng trang không thành công: 2 lỗi; chưa ghi gì cả.\n")
+    monkeypatch.setenv("BANTIN_LANG", "vi")
+    assert main(["--project", str(project), "--lang", "en"]) == 1
+    assert capsys.readouterr().err.endswith("Build failed: 2 errors; nothing was written.\n")
+
+
+def test_check_speaks_the_sites_language_and_json_stays_english(make_project, capsys, vietnamese):
+    project = make_project({"content/a.md": BAD_ARTICLE})
+
+    assert main(["check", "--project", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert "  5: lỗi: thông tin bài không có trường 'tittle'\n     gợi ý: có phải ý bạn là 'title'?\n" in out
+    assert out.endswith("Kiểm tra không đạt: 2 lỗi, 0 cảnh báo, 0 thông tin. Hãy sửa các lỗi rồi "
+                        "kiểm tra lại: một số bước kiểm tra (liên kết, ảnh, địa phương chưa dùng) "
+                        "chỉ chạy khi các bước trước đã đạt.\n")
+    assert main(["check", "--project", str(project), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert findings[1] == {"path": "content/a.md", "line": 5, "severity": "error",
+                           "code": "unknown-key", "message": "unknown key 'tittle' in front matter",
+                           "hint": "did you mean 'title'?"}
+
+
+def test_check_as_markdown_for_the_summary_page(make_project, capsys, vietnamese):
+    project = make_project({"content/a.md": BAD_ARTICLE.replace("tittle: x\n", "")})
+
+    assert main(["check", "--project", str(project), "--format", "markdown",
+                 "--source-url", "https://github.com/u/r/blob/abc/"]) == 1
+    assert capsys.readouterr().out == (
+        "## ❌ Kiểm tra không đạt: 1 lỗi, 0 cảnh báo, 0 thông tin. Hãy sửa các lỗi rồi kiểm tra "
+        "lại: một số bước kiểm tra (liên kết, ảnh, địa phương chưa dùng) chỉ chạy khi các bước "
+        "trước đã đạt.\n"
+        "\n"
+        "### [content/a.md](https://github.com/u/r/blob/abc/content/a.md)\n"
+        "\n"
+        "- **lỗi**, [dòng 4](https://github.com/u/r/blob/abc/content/a.md#L4): địa phương 'Ba Vì' "
+        "chưa rõ là nơi nào: có thể là 'huyện Ba Vì' (huyen-ba-vi) hay 'xã Ba Vì' (xa-ba-vi)  \n"
+        "  *gợi ý:* hãy ghi mã (slug) hoặc ghi loại kèm tên, ví dụ 'huyện Ba Vì' hoặc "
+        "'huyen-ba-vi'\n")
+
+
+def test_markdown_shows_markup_in_messages_as_text():
+    from bantin.check import Report, format_markdown
+
+    report = Report((Problem("content/[x].md", None, "<b>*bold*</b> | `x`"),))
+
+    assert format_markdown(report).splitlines()[2:] == [
+        "### content/\\[x\\].md", "", "- **error**, &lt;b&gt;\\*bold\\*&lt;/b&gt; \\| \\`x\\`"]
+
+
+def test_help_speaks_the_sites_language(make_project, capsys, vietnamese, monkeypatch):
+    monkeypatch.chdir(make_project())
+
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("cách dùng: build.py [-h] [--version] COMMAND ...\n\nBản tin dựng một "
+                          "trang tin tĩnh")
+    assert "\ncác lệnh:\n" in out and "in phần hướng dẫn này rồi thoát" in out
+    assert "    build     dựng trang vào thư mục kết quả (mặc định)\n" in out
+
+
+def test_a_mistake_in_the_arguments_speaks_the_sites_language(make_project, capsys, vietnamese):
+    project = str(make_project())
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--project", project, "--port", "abc"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "build.py serve: lỗi: tham số --port: 'abc' không phải một số nguyên\n")
+    with pytest.raises(SystemExit):
+        main(["new", "--project", project])
+    assert capsys.readouterr().err.endswith("build.py new: lỗi: còn thiếu: title\n")
+
+
+def test_help_outside_a_project_follows_the_system(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("BANTIN_LANG")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["--help"]) == 0
+    assert capsys.readouterr().out.startswith("usage: build.py")

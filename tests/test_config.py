@@ -5,7 +5,8 @@ import textwrap
 
 import pytest
 
-from bantin.config import HtmlPolicy, LocalityConfig, SiteConfig, TopicConfig, load_config
+from bantin.config import (KNOWN_KINDS, HtmlPolicy, LocalityConfig, SiteConfig, TopicConfig,
+                           load_config, read_config)
 from bantin.problems import BuildError
 
 from conftest import MINIMAL_SITE_YAML, write_files
@@ -167,21 +168,21 @@ def test_locality_mistakes(tmp_path):
           - name: Sóc Sơn
             kindd: huyện
         """)) == [
-        "site.yaml:5: slug 'Dong Anh' is not a plain URL slug — use lower-case ASCII letters, "
+        "site.yaml:5: locality 'Đông Anh': slug 'Dong Anh' is not a plain URL slug — use lower-case ASCII letters, "
         "digits and hyphens, such as 'dong-anh'",
         "site.yaml:6: 'localities' item 2 must be a mapping with at least `name:` — write it as "
         "`- name: …`, with `kind:`, `parent:` … on the lines below",
-        "site.yaml:8: unknown key 'localities[3].kindd' in a locality — did you mean 'kind'?"]
+        "site.yaml:8: locality 'Sóc Sơn': unknown key 'kindd' — did you mean 'kind'?"]
 
 
 def test_locality_without_a_name(tmp_path):
     assert _problems(tmp_path, BASIC + "localities:\n  - name: Hà Nội\n  - slug: x\n") == [
-        "site.yaml:5: missing required field 'localities[2].name' — add a line `name: …`"]
+        "site.yaml:5: locality number 2: missing required field 'name' — add a line `name: …`"]
 
 
 def test_locality_name_without_any_slug_letters(tmp_path):
     assert _problems(tmp_path, BASIC + "localities:\n  - name: '***'\n") == [
-        "site.yaml:4: cannot make a slug from '***' — give a `slug:`"]
+        "site.yaml:4: locality '***': cannot make a slug from '***' — give a `slug:`"]
 
 
 def test_topics_as_names_or_mappings(tmp_path):
@@ -245,8 +246,9 @@ def test_html_policy_never_allows_scripts_or_event_handlers(tmp_path):
 
 def test_locality_slug_reserved_by_windows(tmp_path):
     assert _problems(tmp_path, BASIC + "localities:\n  - name: Con\n  - name: X\n    slug: nul\n") == [
-        "site.yaml:4: the slug 'con' is a name Windows reserves for devices — give another `slug:`",
-        "site.yaml:6: the slug 'nul' is a name Windows reserves for devices — give another `slug:`"]
+        "site.yaml:4: locality 'Con': the slug 'con' is a name Windows reserves for devices — "
+        "give another `slug:`",
+        "site.yaml:6: locality 'X': the slug 'nul' is a name Windows reserves for devices — give another `slug:`"]
 
 
 def test_html_policy_never_allows_srcdoc_or_raw_text_elements(tmp_path):
@@ -263,3 +265,40 @@ def test_required_text_that_is_empty_is_a_problem(tmp_path, key):
 
     [problem] = _problems(tmp_path, site_yaml)
     assert problem.startswith(f"site.yaml:{1 if key == 'title' else 2}: '{key}' is empty")
+
+
+@pytest.mark.parametrize("kind, hint", [
+    ("xa", "did you mean 'xã'?"), ("huyen", "did you mean 'huyện'?"),
+    ("thi xa", "did you mean 'thị xã'?"), ("phuờng", "did you mean 'phường'?"),
+])
+def test_a_kind_without_its_diacritics_gets_a_did_you_mean(tmp_path, kind, hint):
+    assert _problems(tmp_path, BASIC + f"localities:\n  - name: Khánh Thượng\n    kind: {kind}\n") \
+        == [f"site.yaml:5: locality '{kind} Khánh Thượng': 'kind' '{kind}' is not a kind of "
+            f"locality — {hint}"]
+
+
+def test_a_kind_bantin_does_not_know_is_a_warning(tmp_path):
+    write_files(tmp_path, {"site.yaml": BASIC + "localities:\n  - name: Đồng Xa\n    kind: cụm\n"})
+
+    config, problems = read_config(tmp_path)
+
+    assert config.localities[0].kind == "cụm"
+    assert [p.format() for p in problems] == [
+        "site.yaml:5: warning: locality 'cụm Đồng Xa': 'kind' 'cụm' is not a kind of locality "
+        "Bản tin knows; it is shown as written — known kinds: " + ", ".join(KNOWN_KINDS)]
+
+
+def test_known_kinds_in_either_case_are_fine(tmp_path):
+    config = _load(tmp_path, BASIC + "localities:\n  - name: A\n    kind: Xã\n  - name: B\n"
+                                     "    kind: ward\n")
+
+    assert [l.kind for l in config.localities] == ["Xã", "ward"]
+
+
+def test_problems_of_a_locality_name_it(tmp_path):
+    assert _problems(tmp_path, BASIC + "localities:\n  - name: Sóc Sơn\n    kind: huyện\n"
+                                       "    aliases: {a: 1}\n    description: [x]\n") == [
+        "site.yaml:6: locality 'huyện Sóc Sơn': 'aliases' must be a list, not a mapping — write a "
+        "list, such as [a, b], or one `- item` per line below it",
+        "site.yaml:7: locality 'huyện Sóc Sơn': 'description' must be text, not a list — write it "
+        "as text; put it in quotes if it looks like a list, a number or true/false"]

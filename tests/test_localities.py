@@ -64,7 +64,7 @@ def test_bare_name_of_two_localities_is_ambiguous(index, value):
     ("Sài Gòn", "declare it under `localities:` in site.yaml"),
 ])
 def test_unknown_locality_with_did_you_mean(index, value, hint):
-    assert index.match(value) == Match(None, f"unknown locality '{value}'", hint)
+    assert index.match(value) == Match(None, f"unknown locality '{value}'", hint, "unknown-locality")
 
 
 def test_label_is_kind_then_name():

@@ -64,12 +64,12 @@ def test_child_theme_over_its_parent(make_project):
 
 def test_theme_not_found_lists_the_themes_there(make_project):
     assert _problems(make_project(), "defualt") == [
-        "site.yaml: theme 'defualt' not found (no themes/defualt/templates/) — themes here: default"]
+        "site.yaml: theme 'defualt' not found (no themes/defualt/ with templates/, static/, i18n/ or theme.yaml) — themes here: default"]
 
 
 def test_no_themes_folder(make_project):
     assert _problems(make_project(theme=False)) == [
-        "site.yaml: theme 'default' not found (no themes/default/templates/) — set `theme:` in site.yaml"]
+        "site.yaml: theme 'default' not found (no themes/default/ with templates/, static/, i18n/ or theme.yaml) — set `theme:` in site.yaml"]
 
 
 def test_parent_not_found_names_the_child_theme_file(make_project):
@@ -77,7 +77,7 @@ def test_parent_not_found_names_the_child_theme_file(make_project):
                             "themes/child/templates/article.html": "x"})
 
     assert _problems(project, "child") == [
-        "themes/child/theme.yaml: theme 'nope' not found (no themes/nope/templates/) — "
+        "themes/child/theme.yaml: theme 'nope' not found (no themes/nope/ with templates/, static/, i18n/ or theme.yaml) — "
         "themes here: child, default"]
 
 
@@ -134,3 +134,49 @@ def test_static_file_linked_from_outside_the_project_is_never_published(make_pro
     (project / "themes/child/static/leak.txt").unlink()
     files = load_theme(project, "child", "vi").static_files()
     assert "site-copy.css" in files  # a link inside the project is fine
+
+
+def test_a_theme_of_only_static_files_and_strings_over_a_parent(make_project):
+    # git keeps no empty folder: a fresh clone of such a theme has no templates/ at all.
+    project = make_project({"themes/xanh/theme.yaml": "parent: default\n",
+                            "themes/xanh/static/css/site.css": "body { color: green }",
+                            "themes/xanh/i18n/vi.yaml": "nav_home: Nhà\n"})
+
+    theme = load_theme(project, "xanh", "vi")
+
+    assert [name for name, _folder in theme.chain] == ["xanh", "default"]
+    assert theme.strings["nav_home"] == "Nhà"
+    assert theme.static_files()["css/site.css"] == project / "themes/xanh/static/css/site.css"
+
+
+def test_a_site_builds_with_a_theme_that_has_no_templates_folder(make_project):
+    from bantin.pipeline import build_site
+    from conftest import BUILD_TIME, MINIMAL_SITE_YAML
+
+    project = make_project({"site.yaml": MINIMAL_SITE_YAML + "theme: xanh\n",
+                            "themes/xanh/theme.yaml": "parent: default\n",
+                            "themes/xanh/static/css/site.css": "body { color: green }"})
+
+    result = build_site(project, build_time=BUILD_TIME, write=False)
+
+    pages = {page.url: page.content for page in result.pages}
+    assert b"<html" in pages[""]
+    assert {f.url: f.source_path for f in result.files}["assets/css/site.css"] == \
+        project / "themes/xanh/static/css/site.css"
+
+
+def test_a_theme_without_templates_needs_a_parent(make_project):
+    project = make_project({"themes/xanh/static/css/site.css": "x"})
+
+    assert _problems(project, "xanh") == [
+        "themes/xanh: theme 'xanh' has no templates/ and no parent theme — name the theme it "
+        "changes with `parent: default` in its theme.yaml, or give it a templates/ folder"]
+
+
+def test_an_empty_folder_is_no_theme(make_project):
+    project = make_project()
+    (project / "themes" / "trong").mkdir()
+
+    assert _problems(project, "trong") == [
+        "site.yaml: theme 'trong' not found (no themes/trong/ with templates/, static/, i18n/ or "
+        "theme.yaml) — themes here: default"]
