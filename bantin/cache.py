@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .messages import _
 
 FORMAT = 1  # bump when what is stored changes shape
 CACHE_SUBDIR = "build"
@@ -72,8 +73,8 @@ class BuildCache:
             if self._db is not None:
                 self._db.close()
             self._db = None
-            self.notices.append(f"the build cache in {self._shown()} was set aside "
-                                f"({error}); this build runs without it")
+            self.notices.append(_set_aside_notice(
+                self._shown(), error.args[0] if isinstance(error, _Stale) else error))
             self._discard()
             try:
                 self._db = self._connect(path)
@@ -95,7 +96,8 @@ class BuildCache:
             return db
         row = db.execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
         if row is None or row[0] != STAMP:
-            raise _Stale(f"made by {row[0] if row else 'an unknown version'}, not {STAMP}")
+            raise _Stale(_("made by {made_by}, not {stamp}", made_by=row[0] if row else "?",
+                           stamp=STAMP))
         db.execute("PRAGMA quick_check(1)").fetchone()  # cheap: catches a truncated file
         return db
 
@@ -170,19 +172,18 @@ class BuildCache:
     def _unpack(self, data: bytes):
         check, data = data[:8], data[8:]
         if digest(data)[:8] != check:
-            self._set_aside("a stored value does not match its checksum")
+            self._set_aside(_("a stored value does not match its checksum"))
             return None
         try:
             return pickle.loads(data)
         except Exception as error:  # noqa: BLE001 - any damage means: do not trust it
-            self._set_aside(f"a stored value cannot be read: {type(error).__name__}")
+            self._set_aside(_("a stored value cannot be read: {error}", error=type(error).__name__))
             return None
 
     def _set_aside(self, reason) -> None:
         """Stop trusting the cache for the rest of this build; it is rebuilt at commit."""
         if self._db is not None:
-            self.notices.append(f"the build cache in {self._shown()} was set aside ({reason}); "
-                                "this build runs without it")
+            self.notices.append(_set_aside_notice(self._shown(), reason))
             self._db.close()
             self._db = None
             self._pending.clear()
@@ -274,3 +275,9 @@ class BuildCache:
 
 class _Stale(Exception):
     pass
+
+
+def _set_aside_notice(folder: str, reason) -> str:
+    # The reason is ours (a Message) or SQLite's own words, which stay as they are.
+    return _("the build cache in {folder} was set aside ({reason}); this build runs without it",
+             folder=folder, reason=reason if isinstance(reason, str) else str(reason))

@@ -74,7 +74,7 @@ def list_content(project_path: Path, problems: list[Problem]):
         else:
             static_files.append(StaticFile(rel_path, path))
     return markdown_files, Content((), tuple(static_files),
-                                   frozenset(rel_path for _, rel_path in markdown_files))
+                                   frozenset(rel_path for _path, rel_path in markdown_files))
 
 
 def read_article_bytes(path: Path, shown: str, problems: list[Problem]) -> bytes | None:

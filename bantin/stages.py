@@ -78,7 +78,7 @@ def convert_articles(articles: list[Article], config: SiteConfig, options: Build
     bodies = {a.rel_path: a.body for a in articles}
     missing = sorted({key: rel for rel, key in keys.items() if key not in found}.items())
     if missing:
-        texts = [bodies[rel] for _, rel in missing]
+        texts = [bodies[rel] for _key, rel in missing]
         workers = jobs_for(jobs, len(texts))
         if workers > 1:
             converted = [m for chunk in run_chunks(_convert_chunk, split(
@@ -86,7 +86,7 @@ def convert_articles(articles: list[Article], config: SiteConfig, options: Build
         else:
             renderer = MarkdownRenderer(config.html)
             converted = [convert(renderer, text) for text in texts]
-        for (key, _), markup in zip(missing, converted):
+        for (key, _rel), markup in zip(missing, converted):
             found[key] = markup
             cache.put("markup", key, markup)
     timings.counts["markdown_converted"] = len(missing)
@@ -131,7 +131,7 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
                 entry = None
         content = _unchanged(entry, spec.url, previous, output, cache)
         if content is not None:
-            page_digest, size, _ = entry
+            page_digest, size = entry[:2]
             pages[index] = Page(spec.url, content or None, spec.origin, page_digest, size)
         else:
             todo.append(index)
@@ -159,7 +159,7 @@ def _unchanged(entry, url: str, previous: dict | None, output, cache: BuildCache
     nothing is written), or None when it must be rendered after all."""
     if entry is None:
         return None
-    page_digest, size, _ = entry
+    page_digest, size = entry[:2]
     if previous is not None:  # the preview: pages are kept in memory
         content = previous.get(url)  # made by this process: its size is check enough
         return content if content is not None and len(content) == size else None
@@ -205,7 +205,7 @@ def _merge_problems(problems: list[Problem], found) -> None:
 def _theme_fingerprint(theme: Theme, project_path: Path) -> bytes:
     """A hash of every file the templates may read: the site's templates/, each theme folder."""
     parts = []
-    folders = [project_path / SITE_TEMPLATES_DIR] + [folder for _, folder in theme.chain]
+    folders = [project_path / SITE_TEMPLATES_DIR] + [folder for _name, folder in theme.chain]
     for folder in folders:
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
