@@ -52,10 +52,15 @@ class _Speaker:
         self.option = _option_value(argv, "--lang")
         self.project_path = Path(_option_value(argv, "--project") or ".").resolve()
         self.site_language: str | None = None
+        self._read_language: list[str | None] = []  # site.yaml read once at most
 
     def language(self) -> str:
-        return choose_language(self.option, lambda: self.site_language or
-                               read_language(self.project_path))
+        return choose_language(self.option, lambda: self.site_language or self._from_site())
+
+    def _from_site(self) -> str | None:
+        if not self._read_language:
+            self._read_language.append(read_language(self.project_path))
+        return self._read_language[0]
 
     def say(self, text) -> str:
         return translate(text, self.language())
@@ -267,18 +272,17 @@ def _run_build(args, speaker: _Speaker) -> int:
         return 1
     for notice in result.notices:
         print(speaker.say(_("notice: {notice}", notice=notice)), file=sys.stderr)
-    site = result.site
-    speaker.site_language = site.config.language
+    speaker.site_language = result.language
     print_problems(result.problems, speaker.language())
     if args.timings:
         print(speaker.say(format_timings(result.timings)))
-    excluded = _(", {count} drafts or future articles left out", count=site.excluded_count) \
-        if site.excluded_count else ""
+    excluded = _(", {count} drafts or future articles left out", count=result.excluded_count) \
+        if result.excluded_count else ""
     print(speaker.say(_n(
         "Built {count} article into {pages} pages ({files} files) in {folder}/ in {seconds:.2f} "
         "s{excluded}.",
         "Built {count} articles into {pages} pages ({files} files) in {folder}/ in {seconds:.2f} "
-        "s{excluded}.", len(site.articles), pages=len(result.pages), files=result.files_written,
+        "s{excluded}.", result.article_count, pages=result.page_count, files=result.files_written,
         folder=display_path(result.output_path, project), seconds=time.perf_counter() - started,
         excluded=excluded)))
     return 0

@@ -23,10 +23,11 @@ from .digests import ArchiveYear, Digest, DigestLink, build_archive, build_diges
 from .images import (RASTER_SUFFIXES, SVG_SUFFIX, ImageInfo, Variant, picture_html, process_image,
                      replace_images)
 from .markup import MarkdownRenderer, Markup, convert, shorten
+from .pages import Published
 from .problems import WARNING, Problem
 from .text import fold, slugify, sort_key
 from .urls import Urls
-from .validate import Article, is_local_path, resolve_content_path
+from .validate import Article, BuildOptions, is_local_path, is_published, resolve_content_path
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,6 @@ class TopicCount:
 
 
 @dataclass(frozen=True)
-class Published:
-    """A file copied as it is: an image beside an article, a theme stylesheet."""
-
-    url: str
-    source_path: Path
-    origin: str  # what put it there, for problems ("content/2024/a.png")
-
-
-@dataclass(frozen=True)
 class Picture:
     """A local image with what it takes to show it responsively."""
 
@@ -129,6 +121,7 @@ class Site:
     files: tuple[Published, ...]
     build_time: dt.datetime
     excluded_count: int = 0  # drafts and future articles left out
+    next_due: dt.datetime | None = None  # when the next article left out as future comes due
 
     @cached_property
     def articles_by_url(self) -> dict[str, Article]:
@@ -150,13 +143,26 @@ class Site:
             parent = self.localities[parent].parent_slug
         return tuple(chain)
 
-    def tree(self, slugs=None) -> tuple[TreeNode, ...]:
-        """The given localities (the roots when None) with everything below them, as nodes."""
-        if slugs is None:
-            slugs = [l.slug for l in self.root_localities]
-        return tuple(TreeNode(self.localities[slug], len(self.locality_articles[slug]),
-                              self.tree(self.children[slug])) for slug in slugs)
+    def tree(self) -> tuple[TreeNode, ...]:
+        """The roots with everything below them, as nodes (made once: many pages show them)."""
+        return self._nodes["/"]
 
+    def child_nodes(self, slug: str) -> tuple[TreeNode, ...]:
+        """The nodes of the localities right below `slug`, with their own children."""
+        return self._nodes[slug]
+
+    @cached_property
+    def _nodes(self) -> dict[str, tuple[TreeNode, ...]]:
+        nodes: dict[str, tuple[TreeNode, ...]] = {}
+
+        def node(slug: str) -> TreeNode:
+            children = nodes[slug] = tuple(node(child) for child in self.children[slug])
+            return TreeNode(self.localities[slug], len(self.locality_articles[slug]), children)
+
+        nodes["/"] = tuple(node(l.slug) for l in self.root_localities)
+        return nodes
+
+    @cached_property
     def topic_counts(self) -> tuple[TopicCount, ...]:
         return tuple(TopicCount(t, len(self.topic_articles[t.slug])) for t in self.topics)
 
@@ -164,28 +170,16 @@ class Site:
 _RELATED_SCAN = 200  # newest articles of each locality and topic considered as related
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    build_time: dt.datetime
-    include_drafts: bool = False
-    include_future: bool = False
-    cache_path: Path | None = None  # where resized images are kept between builds
-
-
-def is_published(article: Article, options: BuildOptions) -> bool:
-    if article.is_draft and not options.include_drafts:
-        return False
-    return options.include_future or article.date <= options.build_time
-
-
 def build_site(config: SiteConfig, parents: dict, articles: list[Article], content: Content,
-               options: BuildOptions, markups: dict[str, Markup] | None = None
-               ) -> tuple[Site, list[Problem]]:
+               options: BuildOptions, markups: dict[str, Markup] | None = None,
+               memo=None) -> tuple[Site, list[Problem]]:
     """Put the validated articles into the site's structure; report what only the whole shows.
 
     `markups` holds the converted body of every published article by its rel_path (converted
-    here when not given).
+    here when not given). `memo(name, inputs, compute)` may return what an earlier build
+    computed from the same inputs (the build cache); by default everything is computed.
     """
+    memo = memo or (lambda name, inputs, compute: compute())
     problems: list[Problem] = []
     urls = Urls(config.language, config.base_url, config.base_path)
     published = [a for a in articles if is_published(a, options)]
@@ -223,8 +217,13 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
                 {slug: tuple(found) for slug, found in locality_articles.items()},
                 ordered_topics, {slug: tuple(found) for slug, found in topic_articles.items()},
                 digests, _locality_digests(digests, localities), build_archive(final, urls),
-                _related(final, config.related_count), pictures.by_url, files,
-                options.build_time, len(articles) - len(published))
+                memo("related", (config.related_count, [(a.url, a.locality_slugs, tuple(
+                    t.slug for t in a.topics)) for a in final]),
+                     lambda: _related(final, config.related_count)), pictures.by_url, files,
+                options.build_time, len(articles) - len(published),
+                min((a.date for a in articles if a.date > options.build_time and not
+                     options.include_future and (options.include_drafts or not a.is_draft)),
+                    default=None))
     return site, problems
 
 

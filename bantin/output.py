@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Published
+from .pages import Published
 from .problems import Problem
 from .urls import output_file
 
@@ -93,7 +93,8 @@ def write_site(output_path: Path, pages, files, cache=None, state: OutputState |
     else:
         written = _replace(output_path, wanted, cache)
     if cache is not None:
-        cache.put("output", _manifest_key(output_path), _manifest(output_path, wanted, cache))
+        cache.put("output", _manifest_key(output_path),
+                  _manifest(output_path, wanted, state if written < len(wanted) else None))
     return written
 
 
@@ -147,10 +148,18 @@ def _relative(site_url: str) -> str:
     return relative.as_posix()
 
 
-def _manifest(output_path: Path, wanted: dict, cache) -> dict:
-    """What was written, to recognise it next time: {path: (digest, size, mtime_ns)}."""
+def _manifest(output_path: Path, wanted: dict, state: OutputState | None) -> dict:
+    """What was written, to recognise it next time: {path: (digest, size, mtime_ns)}.
+
+    A file `state` found unchanged keeps what was recorded for it; the others are looked at.
+    """
     manifest = {}
+    previous = state.previous if state is not None and state.previous is not None else {}
     for rel, (digest, size, _) in wanted.items():
+        known = previous.get(rel)
+        if known is not None and known[0] == digest and state.present.get(rel) == known[1:]:
+            manifest[rel] = known
+            continue
         try:
             stat = os.stat(output_path / rel)
         except OSError:

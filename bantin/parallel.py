@@ -7,9 +7,7 @@ so the same code runs under the spawn and forkserver start methods (Windows, mac
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 MIN_ITEMS_PER_JOB = 64  # below this, starting processes costs more than it saves
 
@@ -29,6 +27,9 @@ def jobs_for(jobs: int, items: int) -> int:
 
 def run_chunks(function, chunks: list, jobs: int, initializer=None, initargs=()) -> list:
     """[function(chunk) for chunk in chunks], in `jobs` worker processes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer,
                              initargs=initargs) as pool:

@@ -8,16 +8,14 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import stages
-from .cache import CACHE_SUBDIR, BuildCache
-from .config import CONFIG_NAME, read_config
-from .localities import LocalityIndex, check_localities
-from .model import BuildOptions, Published, Site, build_site as build_site_model
+from .cache import CACHE_SUBDIR, STAMP, BuildCache, key_of
+from .config import CONFIG_NAME, SiteConfig, read_config
+from .inputs import InputHasher
 from .output import build_lock, check_output_path, read_output_state, write_site
+from .pages import Page, Published
 from .parallel import default_jobs
 from .problems import BuildError, Problem, has_errors
-from .render import Page
-from .theme import load_theme
+from .validate import BuildOptions
 
 CACHE_DIR = ".cache"  # kept between builds (resized images, the build cache); safe to delete
 
@@ -38,16 +36,16 @@ class Timings:
 
 @dataclass(frozen=True)
 class LoadedSite:
-    """Stages 1–4: the Site and every problem found so far."""
+    """Stages 1–4: the Site (None when its config could not be read) and the problems so far."""
 
-    site: Site
-    problems: tuple[Problem, ...]
-    fingerprint: bytes  # of everything the pages depend on besides the Site (config, options)
+    site: object  # model.Site
+    problems: list[Problem]
+    config: SiteConfig
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    site: Site
+    site: object | None  # model.Site; None when nothing changed and nothing was loaded
     pages: tuple[Page, ...]  # a page known unchanged has content None (see Page)
     files: tuple[Published, ...]  # copied as they are (theme assets, images beside articles)
     files_written: int  # 0 when nothing was written (check only)
@@ -55,6 +53,34 @@ class BuildResult:
     problems: tuple[Problem, ...]  # warnings only; errors raise BuildError
     timings: Timings | None = None
     notices: tuple[str, ...] = ()  # about the build cache
+    article_count: int = 0
+    excluded_count: int = 0  # drafts and future articles left out
+    page_count: int = 0
+    language: str = "vi"
+
+
+def load_site(project_path: Path, config: SiteConfig, options: BuildOptions, cache: BuildCache,
+              jobs: int, timings: Timings, inputs: InputHasher | None = None) -> LoadedSite:
+    """Stages 2–4 on a read config: the Site, for `check`, `serve`, `build` and the tests."""
+    from . import stages  # the libraries of converting and rendering, only when needed
+    from .localities import LocalityIndex, check_localities
+    from .model import build_site as build_site_model
+
+    index = LocalityIndex(config.localities)
+    parents, problems = check_localities(config.localities, index)
+    timings.lap("config")
+    content, articles, content_problems = stages.read_articles(                 # 2, 3
+        project_path, config, index, cache, inputs or InputHasher(cache))
+    problems += content_problems
+    timings.lap("read")
+    markups = stages.convert_articles(articles, config, options, cache, jobs, timings)
+    timings.lap("markdown")
+    # Go on with the articles that are valid, so that one run lists every problem: broken
+    # links, missing images, template errors. Nothing is written unless there is none.
+    site, model_problems = build_site_model(config, parents, articles, content, options,
+                                            markups, stages.model_memo(cache))  # 4
+    timings.lap("model")
+    return LoadedSite(site, problems + model_problems, config)
 
 
 def build_site(project_path: Path, *, base_url: str | None = None, output_dir: str | None = None,
@@ -79,27 +105,28 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
                                         where=("", None) if output_dir else
                                         (CONFIG_NAME, config.line_of("output_dir"))) if write else []
     problems += output_problems
-    writing = write and not output_problems
+    writing = write and not output_problems and not has_errors(problems)
     cache = BuildCache(project_path / CACHE_DIR / CACHE_SUBDIR if use_cache else None)
+    options = BuildOptions(build_time or dt.datetime.now(config.tzinfo), include_drafts,
+                           include_future, project_path / CACHE_DIR / "images")
     try:
-        options = BuildOptions(build_time or dt.datetime.now(config.tzinfo), include_drafts,
-                               include_future, project_path / CACHE_DIR / "images")
-        index = LocalityIndex(config.localities)
-        parents, locality_problems = check_localities(config.localities, index)
-        problems += locality_problems
-        timings.lap("config")
-        content, articles, content_problems = stages.read_articles(           # 2, 3
-            project_path, config, index, cache)
-        problems += content_problems
-        timings.lap("read")
-        markups = stages.convert_articles(articles, config, options, cache, jobs, timings)
-        timings.lap("markdown")
-        # Go on with the articles that are valid, so that one run lists every problem: broken
-        # links, missing images, template errors. Nothing is written unless there is none.
-        site, model_problems = build_site_model(config, parents, articles, content, options,
-                                                markups)                          # 4
-        problems += model_problems
-        timings.lap("model")
+        inputs = InputHasher(cache)
+        state_key = key_of("state", str(output_path), base_url, include_drafts, include_future)
+        inputs_key = key_of(STAMP, *(inputs.path_key(project_path / name) for name in
+                                     (CONFIG_NAME, "content", "themes", "templates")))
+        if writing and previous is None:
+            with build_lock(output_path):
+                unchanged = _unchanged_build(cache, state_key, inputs_key, options, output_path,
+                                             timings)
+            if unchanged is not None:
+                inputs.save()
+                cache.commit(prune=False)
+                return unchanged
+        loaded = load_site(project_path, config, options, cache, jobs, timings, inputs)
+        problems += loaded.problems
+        site = loaded.site
+        from . import stages
+        from .theme import load_theme
         try:
             theme = load_theme(project_path, config.theme, config.language,
                                config.line_of("theme"))
@@ -114,7 +141,7 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
             timings.lap("render")
             _stop_on_errors(problems)
             written = 0
-            if write:
+            if writing:
                 try:
                     written = write_site(output_path, pages, files, cache, output)    # 6
                 except OSError as error:
@@ -122,13 +149,20 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
                                               f"cannot write the site: {error.strerror or error}",
                                               "the previous output was left as it was")]) from None
                 timings.lap("write")
+        result = BuildResult(site, tuple(pages), tuple(files), written, output_path,
+                             tuple(sorted(problems, key=Problem.sort_key)), timings,
+                             tuple(cache.notices), len(site.articles), site.excluded_count,
+                             len(pages), config.language)
+        if writing:
+            cache.put("state", state_key, (inputs_key, site.next_due, result.problems,
+                                           result.article_count, result.excluded_count,
+                                           result.page_count, result.language))
+        inputs.save()
         cache.commit(prune=write)  # the preview and `check` keep what `build` will want
         timings.lap("cache")
         timings.counts.update(cache_hits=cache.hits, cache_misses=cache.misses,
                               files_written=written)
-        return BuildResult(site, tuple(pages), tuple(files), written, output_path,
-                           tuple(sorted(problems, key=Problem.sort_key)), timings,
-                           tuple(cache.notices))
+        return result
     except BuildError:
         if not output_problems and cache.enabled:
             # What was converted stays right: the next try reuses it. A project with no cache
@@ -137,6 +171,28 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
         raise
     finally:
         cache.close()
+
+
+def _unchanged_build(cache: BuildCache, state_key: bytes, inputs_key: bytes,
+                     options: BuildOptions, output_path: Path, timings: Timings):
+    """The result of the last build, when nothing it read has changed since, no article has
+    come due, and the output is as it left it; else None."""
+    state = cache.get("state", state_key)
+    if state is None:
+        return None
+    known_inputs, next_change, problems, articles, excluded, pages, language = state
+    if known_inputs != inputs_key or (next_change is not None and
+                                      options.build_time >= next_change):
+        return None
+    output = read_output_state(output_path, cache)
+    if output.previous is None or output.present.keys() != output.previous.keys() or \
+            any(output.present[rel] != written[1:] for rel, written in output.previous.items()):
+        return None
+    timings.lap("unchanged")
+    timings.counts.update(pages_rendered=0, pages_reused=pages, cache_hits=cache.hits,
+                          files_written=0)
+    return BuildResult(None, (), (), 0, output_path, problems, timings, tuple(cache.notices),
+                       articles, excluded, pages, language)
 
 
 def _stop_on_errors(problems: list[Problem]) -> None:

@@ -15,8 +15,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from .cache import digest
-from .model import Published, Site, TreeNode
+from .model import Site, TreeNode
+from .pages import Page, Published
 from .problems import Problem
 from .theme import Theme
 from . import feeds as feeds_module
@@ -24,26 +24,6 @@ from .urls import HOME_URL, NOT_FOUND_URL, ROBOTS_URL, SITEMAP_URL, output_file
 
 SITE_TEMPLATES_DIR = "templates"
 _BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
-
-
-@dataclass(frozen=True)
-class Page:
-    """One output file: its site URL, its bytes, and what made it (for problems).
-
-    `content` is None for a page known unchanged: then `digest` and `size` name the bytes an
-    earlier build wrote and the build cache keeps.
-    """
-
-    url: str
-    content: bytes | None
-    origin: str
-    digest: bytes = b""
-    size: int = -1
-
-    def __post_init__(self):
-        if self.content is not None and not self.digest:
-            object.__setattr__(self, "digest", digest(self.content))
-            object.__setattr__(self, "size", len(self.content))
 
 
 @dataclass(frozen=True)
@@ -201,9 +181,7 @@ def page_context(site: Site, spec: PageSpec) -> dict:
             found = site.locality_articles[locality.slug]
             context = {"locality": locality, "feed_url": urls.feed(locality.url),
                        "ancestors": site.ancestors(locality.slug),
-                       "children": tuple(TreeNode(site.localities[slug],
-                                                  len(site.locality_articles[slug]))
-                                         for slug in site.children[locality.slug]),
+                       "children": site.child_nodes(locality.slug),
                        "digests": site.locality_digests[locality.slug]}
             url_of = lambda n: urls.locality(locality.slug, n)  # noqa: E731
         else:
@@ -216,11 +194,11 @@ def page_context(site: Site, spec: PageSpec) -> dict:
     if kind == "home":
         return {"articles": site.articles[:site.config.page_size], "feed_url": urls.feed(),
                 "latest_digest": site.digests[0] if site.digests else None,
-                "tree": site.tree(), "topics": site.topic_counts()}
+                "tree": site.tree(), "topics": site.topic_counts}
     if kind == "localities":
         return {"tree": site.tree()}
     if kind == "topics":
-        return {"topics": site.topic_counts()}
+        return {"topics": site.topic_counts}
     if kind == "digests":
         return {"digests": site.digests, "feed_url": urls.feed(urls.digests())}
     if kind == "digest":

@@ -3,6 +3,7 @@ processes when there is enough work. `pipeline.py` calls them in order."""
 from __future__ import annotations
 
 import io
+import os
 import pickle
 from dataclasses import fields, replace
 from pathlib import Path
@@ -13,11 +14,13 @@ from .content import CONTENT_DIR, Content, list_content, parse_source, read_arti
 from .localities import LocalityIndex
 from .markup import MarkdownRenderer, Markup, conversion_key, convert
 from .digests import ArchiveMonth, ArchiveYear, Digest, DigestGroup, DigestLink
-from .model import BuildOptions, Locality, Site, TreeNode, is_published
+from .model import Locality, Site, TreeNode
+from .validate import BuildOptions, is_published
 from .parallel import jobs_for, run_chunks, split
 from .problems import Problem
-from .render import (NOT_FOUND_URL, Page, PageSpec, Renderer, find_url_clashes, page_context,
-                     plain_files, plan_pages, site_files, sitemap_files)
+from .render import (Page, PageSpec, Renderer, find_url_clashes, page_context, plain_files,
+                     plan_pages, site_files, sitemap_files)
+from .urls import SITEMAP_URL
 from .output import OutputState
 from .theme import Theme
 from .validate import Article, validate_article
@@ -33,7 +36,7 @@ def config_fingerprint(config: SiteConfig) -> bytes:
 
 
 def read_articles(project_path: Path, config: SiteConfig, index: LocalityIndex,
-                  cache: BuildCache) -> tuple[Content, list[Article], list[Problem]]:
+                  cache: BuildCache, inputs) -> tuple[Content, list[Article], list[Problem]]:
     """Every article under content/ read and validated; a file seen before is not parsed again.
 
     An article's entry is keyed by its path, its bytes and the whole site configuration, so
@@ -42,29 +45,41 @@ def read_articles(project_path: Path, config: SiteConfig, index: LocalityIndex,
     problems: list[Problem] = []
     markdown_files, content = list_content(project_path, problems)
     config_key = config_fingerprint(config)
+    keys = {}
+    for path, rel_path in markdown_files:
+        try:
+            keys[rel_path] = key_of(config_key, rel_path, inputs.file_key(str(path), os.stat(path)))
+        except OSError:
+            pass
+    entries = cache.get_many("article", keys.values())
     articles = []
     for path, rel_path in markdown_files:
-        shown = f"{CONTENT_DIR}/{rel_path}"
-        file_problems: list[Problem] = []
-        data = read_article_bytes(path, shown, file_problems)
-        if data is None:
-            problems += file_problems
-            continue
-        key = key_of(config_key, rel_path, data)
-        entry = cache.get("article", key)
+        entry = entries.get(keys.get(rel_path))
         if entry is None:
-            article = None
-            source = parse_source(data, rel_path, shown, file_problems)
-            if source is not None:
-                article, found = validate_article(source, config, index)
-                file_problems += found
-            entry = (article, tuple(file_problems))
-            cache.put("article", key, entry)
+            entry = _read_article(path, rel_path, config, index, config_key, cache)
         article, found = entry
         problems += found
         if article is not None:
             articles.append(article)
     return content, articles, problems
+
+
+def _read_article(path: Path, rel_path: str, config: SiteConfig, index: LocalityIndex,
+                  config_key: bytes, cache: BuildCache) -> tuple:
+    """(Article or None, problems) of one file, read and validated, and kept in the cache."""
+    shown = f"{CONTENT_DIR}/{rel_path}"
+    file_problems: list[Problem] = []
+    data = read_article_bytes(path, shown, file_problems)
+    if data is None:
+        return None, tuple(file_problems)
+    article = None
+    source = parse_source(data, rel_path, shown, file_problems)
+    if source is not None:
+        article, found = validate_article(source, config, index)
+        file_problems += found
+    entry = (article, tuple(file_problems))
+    cache.put("article", key_of(config_key, rel_path, digest(data)), entry)
+    return entry
 
 
 # --- Markdown, by each body's hash, in parallel ----------------------------------------------
@@ -147,7 +162,18 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
             site_key = site_key or hasher.site_key()
         cache.put("page", keys[index], (page.digest, page.size, site_key if used_site else None))
     pages_done = [page for page in pages if page is not None]
-    pages_done += plain_files(site) + sitemap_files(site, specs)
+    pages_done += plain_files(site)
+    # The sitemap lists every page: made again only when a URL or a date in it changes.
+    sitemap_key = key_of(base, "sitemap", [(spec.url, spec.kind, spec.lastmod) for spec in specs])
+    entry = cache.get("page", sitemap_key)
+    content = _unchanged(entry, SITEMAP_URL, previous, output, cache)
+    if content is None:
+        sitemap, robots = sitemap_files(site, specs)
+        cache.put("page", sitemap_key, (sitemap.digest, sitemap.size, None))
+    else:
+        sitemap = Page(SITEMAP_URL, content or None, "sitemap", entry[0], entry[1])
+        robots = sitemap_files(site, [])[1]
+    pages_done += [sitemap, robots]
     timings.counts["pages_rendered"] = len(todo)
     timings.counts["pages_reused"] = len(specs) - len(todo)
     problems += find_url_clashes(pages_done, files)
@@ -275,3 +301,16 @@ class _ContextHasher:
         pickler.persistent_id = self._persistent_id
         pickler.dump(value)
         return buffer.getvalue()
+
+
+def model_memo(cache: BuildCache):
+    """What the model stage may reuse: a value computed from the same inputs by an earlier
+    build, under a key that hashes those inputs."""
+    def memo(name: str, inputs, compute):
+        key = key_of(STAMP, name, inputs)
+        value = cache.get("model", key)
+        if value is None:
+            value = compute()
+            cache.put("model", key, value)
+        return value
+    return memo

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .config import SiteConfig
 from .content import SourceFile
@@ -68,6 +69,20 @@ class Article:
     image_url: str | None = None
     localities: tuple = field(default=(), repr=False)  # Locality values
     topics: tuple = field(default=(), repr=False)  # Topic values
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    build_time: dt.datetime
+    include_drafts: bool = False
+    include_future: bool = False
+    cache_path: Path | None = None  # where resized images are kept between builds
+
+
+def is_published(article: Article, options: BuildOptions) -> bool:
+    if article.is_draft and not options.include_drafts:
+        return False
+    return options.include_future or article.date <= options.build_time
 
 
 def validate_articles(sources, config: SiteConfig, index: LocalityIndex):

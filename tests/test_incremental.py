@@ -2,6 +2,7 @@
 cold build of the changed project writes, byte for byte, with one process or several."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -100,8 +101,8 @@ def test_incremental_build_equals_a_cold_build(example_project, tmp_path, change
     result = _build(example_project)
 
     assert _tree(example_project / "_site") == _cold(example_project, tmp_path, "cold")
-    if change is _nothing:
-        assert result.files_written == 0
+    if change is _nothing:  # seen at once: nothing is even loaded
+        assert result.files_written == 0 and result.site is None
         assert result.timings.counts["pages_rendered"] == 0
 
 
@@ -218,3 +219,38 @@ def test_a_build_killed_after_its_journal_is_finished_by_the_next(example_projec
 
     assert not list(example_project.glob("._site.*"))
     assert _tree(example_project / "_site") == _cold(example_project, tmp_path, "cold")
+
+
+def test_an_article_coming_due_is_published_without_an_edit(example_project, tmp_path):
+    later = BUILD_TIME + dt.timedelta(hours=2)
+    (example_project / "content/2024/sap-toi.md").write_text(
+        f"---\ntitle: Tin hẹn giờ\ndate: {(BUILD_TIME + dt.timedelta(hours=1)).isoformat()}\n"
+        "localities: [Khánh Thượng]\n---\nĐăng sau.\n", encoding="utf-8")
+    first = _build(example_project)
+    assert first.excluded_count == 1
+    assert _build(example_project).site is None  # not due yet: nothing to do
+
+    result = build_site(example_project, build_time=later)
+
+    assert result.excluded_count == 0
+    copy = tmp_path / "cold"
+    shutil.copytree(example_project, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "_site"))
+    build_site(copy, build_time=later)
+    assert _tree(example_project / "_site") == _tree(copy / "_site")
+
+
+@pytest.mark.parametrize("tamper", ["edit", "delete", "add"])
+def test_an_output_changed_by_hand_is_put_right(example_project, tmp_path, tamper):
+    _build(example_project)
+    site = example_project / "_site"
+    if tamper == "edit":
+        (site / "index.html").write_text("<p>sửa tay</p>", encoding="utf-8")
+    elif tamper == "delete":
+        (site / "assets/css/site.css").unlink()
+    else:
+        (site / "ghi-chu.txt").write_text("thừa", encoding="utf-8")
+
+    result = _build(example_project)
+
+    assert result.files_written == (0 if tamper == "add" else 1)
+    assert _tree(site) == _cold(example_project, tmp_path, "cold")
