@@ -20,18 +20,31 @@ import platform
 import shutil
 import sqlite3
 import sys
+import zlib
 from pathlib import Path
 
 from . import __version__
 from .messages import _
 
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape
 CACHE_SUBDIR = "build"
 _DB_NAME = "cache.sqlite"
 _PAGES_DIR = "pages"
-# What decides whether stored values can be trusted at all: another Python may pickle (and
-# Python-Markdown convert) differently.
-STAMP = f"{FORMAT}/{__version__}/{platform.python_implementation()}-{sys.version.split()[0]}"
+
+
+def _engine_hash() -> str:
+    """A hash of Bản tin's own code: a site that edits its copy of bantin/ gets a fresh cache."""
+    package = Path(__file__).resolve().parent
+    parts = [(path.relative_to(package).as_posix(), path.read_bytes())
+             for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.po"))
+             if "__pycache__" not in path.parts]
+    return hashlib.blake2b(pickle.dumps(parts), digest_size=6).hexdigest()
+
+
+# What decides whether stored values can be trusted at all: another Bản tin, or another Python
+# (which may pickle, and run Python-Markdown, differently).
+STAMP = (f"{FORMAT}/{__version__}-{_engine_hash()}/"
+         f"{platform.python_implementation()}-{sys.version.split()[0]}")
 
 
 def digest(data: bytes) -> bytes:
@@ -167,11 +180,11 @@ class BuildCache:
         self._used.setdefault(ns, set()).add(key)
         if self._db is not None or self._fresh:
             data = pickle.dumps((value,), protocol=5)
-            self._pending[ns, key] = digest(data)[:8] + data
+            self._pending[ns, key] = zlib.crc32(data).to_bytes(4, "big") + data
 
     def _unpack(self, data: bytes):
-        check, data = data[:8], data[8:]
-        if digest(data)[:8] != check:
+        check, data = data[:4], data[4:]
+        if zlib.crc32(data).to_bytes(4, "big") != check:
             self._set_aside(_("a stored value does not match its checksum"))
             return None
         try:

@@ -118,7 +118,7 @@ class _Parser(argparse.ArgumentParser):
 
     def _get_formatter(self):
         formatter = super()._get_formatter()
-        formatter.language = self.speaker.language()
+        formatter.speaker = self.speaker  # asked for the language only when text is formatted
         return formatter
 
     def error(self, message: str):
@@ -131,7 +131,11 @@ class _Parser(argparse.ArgumentParser):
 class _HelpFormatter(argparse.HelpFormatter):
     """Help whose texts (Messages) are shown in the reader's language; argparse's words too."""
 
-    language = SOURCE_LANGUAGE
+    speaker: _Speaker | None = None
+
+    @property
+    def language(self) -> str:
+        return self.speaker.language() if self.speaker is not None else SOURCE_LANGUAGE
 
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups,

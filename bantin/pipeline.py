@@ -95,7 +95,8 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
     """
     timings = Timings()
     jobs = jobs or default_jobs()
-    config, problems = read_config(project_path, base_url)                        # 1
+    cache = BuildCache(project_path / CACHE_DIR / CACHE_SUBDIR if use_cache else None)
+    config, problems = _read_config(project_path, base_url, cache)                # 1
     # Not resolved: the guard must see a symbolic link before it is followed. "~" is the home
     # folder, as in a shell, never a folder named "~" that a later `rm -rf ~` would confuse.
     output_path = Path(os.path.abspath(os.path.expanduser(output_dir) if output_dir else
@@ -106,7 +107,6 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
                                         (CONFIG_NAME, config.line_of("output_dir"))) if write else []
     problems += output_problems
     writing = write and not output_problems and not has_errors(problems)
-    cache = BuildCache(project_path / CACHE_DIR / CACHE_SUBDIR if use_cache else None)
     options = BuildOptions(build_time or dt.datetime.now(config.tzinfo), include_drafts,
                            include_future, project_path / CACHE_DIR / "images")
     try:
@@ -171,6 +171,22 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
         raise
     finally:
         cache.close()
+
+
+def _read_config(project_path: Path, base_url: str | None, cache: BuildCache):
+    """read_config, reused from the cache while site.yaml's bytes are the same (a gazetteer of
+    hundreds of localities takes a while to check)."""
+    try:
+        data = (project_path / CONFIG_NAME).read_bytes()
+    except OSError:
+        return read_config(project_path, base_url)
+    key = key_of(STAMP, "config", str(project_path), base_url, data)
+    found = cache.get("config", key)
+    if found is None:
+        found = read_config(project_path, base_url)
+        cache.put("config", key, found)
+    config, problems = found
+    return config, list(problems)
 
 
 def _unchanged_build(cache: BuildCache, state_key: bytes, inputs_key: bytes,

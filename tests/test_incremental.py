@@ -159,7 +159,11 @@ def _garbage(cache: Path):
 
 def _damage_values(cache: Path):
     with sqlite3.connect(cache / "cache.sqlite") as db:
-        db.execute("UPDATE entries SET value = substr(value, 1, 8) || x'00' || substr(value, 10)")
+        rows = db.execute("SELECT ns, key, value FROM entries").fetchall()
+        for ns, key, value in rows:  # one bit flipped in the middle of every value
+            middle = len(value) // 2
+            damaged = value[:middle] + bytes([value[middle] ^ 1]) + value[middle + 1:]
+            db.execute("UPDATE entries SET value = ? WHERE ns = ? AND key = ?", (damaged, ns, key))
 
 
 def _other_version(cache: Path):
