@@ -30,6 +30,13 @@ from .urls import Urls
 from .validate import Article, BuildOptions, is_local_path, is_published, resolve_content_path
 
 
+class Shared(tuple):
+    """A tuple that many pages show (a locality's digests, its child nodes): a page's key
+    hashes it once per build, not once per page."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Locality:
     """A place in the tree; its children and articles are in the Site's maps."""
@@ -156,10 +163,10 @@ class Site:
         nodes: dict[str, tuple[TreeNode, ...]] = {}
 
         def node(slug: str) -> TreeNode:
-            children = nodes[slug] = tuple(node(child) for child in self.children[slug])
+            children = nodes[slug] = Shared(node(child) for child in self.children[slug])
             return TreeNode(self.localities[slug], len(self.locality_articles[slug]), children)
 
-        nodes["/"] = tuple(node(l.slug) for l in self.root_localities)
+        nodes["/"] = Shared(node(l.slug) for l in self.root_localities)
         return nodes
 
     @cached_property
@@ -246,7 +253,7 @@ def _locality_digests(digests, localities) -> dict[str, tuple[DigestLink, ...]]:
         slugs = (s for a in digest.articles for s in a.locality_slugs)
         for slug in with_ancestors(slugs, localities):
             found[slug].append(digest.link)
-    return {slug: tuple(links) for slug, links in found.items()}
+    return {slug: Shared(links) for slug, links in found.items()}
 
 
 def _related(articles, count: int) -> dict[str, tuple[str, ...]]:

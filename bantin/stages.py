@@ -14,7 +14,7 @@ from .content import CONTENT_DIR, Content, list_content, parse_source, read_arti
 from .localities import LocalityIndex
 from .markup import MarkdownRenderer, Markup, conversion_key, convert
 from .digests import ArchiveMonth, ArchiveYear, Digest, DigestGroup, DigestLink
-from .model import Locality, Site, TreeNode
+from .model import Locality, Shared, Site, TreeNode
 from .validate import BuildOptions, is_published
 from .parallel import jobs_for, run_chunks, split
 from .problems import Problem
@@ -243,23 +243,24 @@ def _theme_fingerprint(theme: Theme, project_path: Path) -> bytes:
 
 class _ContextHasher:
     """Page keys: the spec and its context, hashed with every Article — and every value many
-    pages share (digests, archive months, tree nodes) — standing in by its own hash."""
+    pages share (digests, archive months, tree nodes, localities) — standing in by its own hash.
 
-    _SHARED = (Digest, DigestLink, ArchiveYear, ArchiveMonth, DigestGroup, TreeNode, Locality)
-    _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
-    _LONG = 8  # a longer tuple is hashed once however many pages show it
+    The stand-ins go through the pickler's dispatch table, so plain values (text, numbers,
+    tuples) are hashed at the C pickler's speed and only the shared values call back here.
+    """
+
+    _SHARED = (Digest, DigestLink, ArchiveYear, ArchiveMonth, DigestGroup, TreeNode, Locality,
+               Shared)
 
     def __init__(self, site: Site):
         self.site = site
         self.memo: dict[int, bytes] = {}
         self._keep = []  # the values hashed by id, so that no other value takes their id
+        self._table = {kind: self._reduce_shared for kind in self._SHARED}
+        self._table[Article] = self._reduce_article
         for article in site.articles:
             picture = site.pictures.get(article.image_url) if article.image_url else None
-            buffer = io.BytesIO()
-            pickler = pickle.Pickler(buffer, protocol=5)
-            pickler.fast = True  # see _dumps
-            pickler.dump((article, picture))
-            self.memo[id(article)] = digest(buffer.getvalue())
+            self.memo[id(article)] = digest(self._dumps((article, picture), {}))
 
     def key(self, base: bytes, spec: PageSpec) -> bytes:
         return digest(base + self._dumps((spec.url, spec.template, spec.kind, spec.args,
@@ -273,32 +274,25 @@ class _ContextHasher:
                                    site.related, site.pictures, site.files, site.build_time,
                                    site.excluded_count)))
 
-    def _persistent_id(self, obj):
-        kind = type(obj)
-        if kind in self._PLAIN:
-            return None
-        found = self.memo.get(id(obj))
-        if found is not None:
-            return found
-        if kind is tuple:
-            if len(obj) <= self._LONG:
-                return None
-            parts = ["tuple", *obj]  # a list: never hashed by id itself
-        elif isinstance(obj, self._SHARED):
-            parts = [kind.__name__, *(getattr(obj, f.name) for f in fields(obj))]
-        else:
-            return None
-        self._keep.append(obj)
-        found = self.memo[id(obj)] = digest(self._dumps(parts))
-        return found
+    def _reduce_article(self, article):
+        return bytes, (self.memo[id(article)],)
 
-    def _dumps(self, value) -> bytes:
+    def _reduce_shared(self, value):
+        found = self.memo.get(id(value))
+        if found is None:
+            self._keep.append(value)
+            parts = list(value) if isinstance(value, Shared) else \
+                [getattr(value, f.name) for f in fields(value)]
+            found = self.memo[id(value)] = digest(self._dumps([type(value).__name__, *parts]))
+        return bytes, (found,)
+
+    def _dumps(self, value, table=None) -> bytes:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=5)
         # Without the memo, the bytes depend on the values only, not on which of them happen
         # to be one object (a value read from the cache shares less than a fresh one).
         pickler.fast = True
-        pickler.persistent_id = self._persistent_id
+        pickler.dispatch_table = self._table if table is None else table
         pickler.dump(value)
         return buffer.getvalue()
 
