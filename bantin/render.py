@@ -19,6 +19,7 @@ from .model import Published, Site
 from .problems import Problem
 from .theme import Theme
 from . import feeds as feeds_module
+from .search import site_search_files
 from .urls import HOME_URL, NOT_FOUND_URL, ROBOTS_URL, SITEMAP_URL, output_file
 
 SITE_TEMPLATES_DIR = "templates"
@@ -78,6 +79,7 @@ def render_site(site: Site, theme: Theme, project_path: Path) -> tuple[list[Page
             pages.append(Page(spec.url, content, spec.origin))
     pages += plain_files(site) + feed_files(site, env.globals["t"], env.globals["digest_title"]) + \
         sitemap_files(site, specs)
+    pages += [Page(url, data, "search index") for url, data in site_search_files(site)]
     problems += find_url_clashes(pages, files)
     return pages, files, problems
 
@@ -101,7 +103,8 @@ def plan_pages(site: Site) -> list[PageSpec]:
              PageSpec(urls.topics(), "topics.html", {}, "topics index", newest),
              PageSpec(urls.digests(), "digests.html", {"feed_url": urls.feed(urls.digests())},
                       "digest index", newest),
-             PageSpec(urls.archive(), "archive.html", {}, "archive", newest)]
+             PageSpec(urls.archive(), "archive.html", {}, "archive", newest),
+             PageSpec(urls.search(), "search.html", {}, "search page")]
     specs += _paginate(site.articles, size, urls.articles, "articles.html", {}, "article list")
     for article in site.articles:
         specs.append(PageSpec(article.url, "article.html",

@@ -11,9 +11,11 @@ from urllib.parse import quote, urljoin
 # Path words per site language: URLs stay ASCII and read naturally to the site's readers.
 _SECTIONS = {
     "vi": {"article": "bai-viet", "locality": "dia-phuong", "topic": "chu-de", "page": "trang",
-           "digest": "ban-tin", "week": "tuan", "month": "thang", "archive": "luu-tru"},
+           "digest": "ban-tin", "week": "tuan", "month": "thang", "archive": "luu-tru",
+           "search": "tim-kiem"},
     "en": {"article": "articles", "locality": "localities", "topic": "topics", "page": "page",
-           "digest": "digests", "week": "week", "month": "month", "archive": "archive"},
+           "digest": "digests", "week": "week", "month": "month", "archive": "archive",
+           "search": "search"},
 }
 HOME_URL = ""
 NOT_FOUND_URL = "404.html"
@@ -63,6 +65,13 @@ class Urls:
         if month is not None:
             url += f"{month:02d}/"
         return url
+
+    def search(self) -> str:
+        return f"{self.section['search']}/"
+
+    def search_index(self) -> str:
+        """The folder of the search index files (bantin/search.py)."""
+        return f"{self.section['search']}/index/"
 
     def feed(self, page_url: str = HOME_URL) -> str:
         """The Atom feed that belongs with a page: atom.xml beside its index.html."""
