@@ -14,7 +14,7 @@ class DigestGroup:
 
     locality: object  # a Locality, or None
     depth: int  # 0 for a top-level locality
-    articles: tuple  # tagged with this very locality (not rolled up), newest first
+    articles: tuple  # whose first locality in tree order is this one, newest first
 
 
 @dataclass(eq=False)
@@ -120,16 +120,19 @@ def _tree_order(localities: dict) -> list[tuple[object, int]]:
 
 
 def _groups(articles, order) -> tuple[DigestGroup, ...]:
-    """Groups in tree order; an article under each of its localities; the ancestors of a
-    group with articles are kept as (empty) headings so the hierarchy stays readable."""
+    """Groups in tree order, each article once: under the first of its localities in that
+    order (the entry names all of them). The ancestors of a group with articles are kept as
+    (empty) headings so the hierarchy stays readable."""
+    rank = {locality.slug: position for position, (locality, _) in enumerate(order)}
     direct: dict[str, list] = {}
     unplaced = []
     for article in articles:
-        for locality in article.localities:
-            direct.setdefault(locality.slug, []).append(article)
-        if not article.localities:
+        if article.localities:
+            first = min(article.localities, key=lambda l: rank[l.slug])
+            direct.setdefault(first.slug, []).append(article)
+        else:
             unplaced.append(article)
-    shown = {l.slug for l in with_ancestors(l for a in articles for l in a.localities)}
+    shown = {l.slug for l in with_ancestors(l for (l, _) in order if l.slug in direct)}
     groups = [DigestGroup(locality, depth, tuple(direct.get(locality.slug, ())))
               for locality, depth in order if locality.slug in shown]
     if unplaced:

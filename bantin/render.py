@@ -101,11 +101,12 @@ def plan_pages(site: Site) -> list[PageSpec]:
              PageSpec(NOT_FOUND_URL, "404.html", {}, "404 page"),
              PageSpec(urls.localities(), "localities.html", {}, "localities index", newest),
              PageSpec(urls.topics(), "topics.html", {}, "topics index", newest),
-             PageSpec(urls.digests(), "digests.html", {"feed_url": urls.feed(urls.digests())},
-                      "digest index", newest),
              PageSpec(urls.archive(), "archive.html", {}, "archive", newest),
              PageSpec(urls.search(), "search.html", {}, "search page")]
     specs += _paginate(site.articles, size, urls.articles, "articles.html", {}, "article list")
+    specs += _paginate(site.digests, size, urls.digests, "digests.html",
+                       {"feed_url": urls.feed(urls.digests())}, "digest index",
+                       articles_of=lambda digests: [a for d in digests for a in d.articles])
     for article in site.articles:
         specs.append(PageSpec(article.url, "article.html",
                               {"article": article, "related": site.related.get(article.url, ())},
@@ -124,11 +125,13 @@ def plan_pages(site: Site) -> list[PageSpec]:
                               {"digest": digest, "feed_url": urls.feed(urls.digests())},
                               f"digest {digest.key}", _newest(digest.articles)))
     for year in site.archive:
-        specs.append(PageSpec(year.url, "archive_year.html", {"year": year},
-                              f"archive {year.year}", _newest(year.articles)))
+        specs += _paginate(year.articles, size, lambda n, y=year.year: urls.archive(y, page=n),
+                           "archive_year.html", {"year": year}, f"archive {year.year}")
         for month in year.months:
-            specs.append(PageSpec(month.url, "archive_month.html", {"month": month},
-                                  f"archive {month.year}-{month.month:02d}", _newest(month.articles)))
+            specs += _paginate(month.articles, size,
+                               lambda n, m=month: urls.archive(m.year, m.month, n),
+                               "archive_month.html", {"month": month},
+                               f"archive {month.year}-{month.month:02d}")
     return specs
 
 
@@ -191,14 +194,16 @@ def _newest(articles) -> dt.datetime | None:
     return max((a.updated or a.date for a in articles), default=None)
 
 
-def _paginate(articles, size: int, url_of, template: str, context: dict, origin: str):
+def _paginate(articles, size: int, url_of, template: str, context: dict, origin: str,
+              articles_of=lambda items: items):
     count = max(1, math.ceil(len(articles) / size))
     page_urls = tuple(url_of(n) for n in range(1, count + 1))
     for number in range(1, count + 1):
         items = tuple(articles[(number - 1) * size:number * size])
         paginator = Paginator(items, number, count, len(articles), page_urls)
         yield PageSpec(page_urls[number - 1], template, {**context, "paginator": paginator},
-                       origin if number == 1 else f"{origin}, page {number}", _newest(items))
+                       origin if number == 1 else f"{origin}, page {number}",
+                       _newest(articles_of(items)))
 
 
 def render_page(env: jinja2.Environment, spec: PageSpec, project_path: Path, problems) -> bytes | None:
@@ -385,12 +390,13 @@ class _Helpers:
             "contentLocation": places, "spatialCoverage": places,
         }
 
-    def picture(self, site_url: str, alt: str, lazy: bool = False) -> Markup:
-        """A responsive <picture> of a local image (a plain <img> when it has no variants)."""
+    def picture(self, site_url: str, alt: str, lazy: bool = False, sizes: str = "") -> Markup:
+        """A responsive <picture> of a local image (a plain <img> when it has no variants);
+        `sizes` is how wide it is shown, when not the width of the text."""
         picture = self.site.pictures.get(site_url)
         if picture is None:
             return Markup('<img src="{}" alt="{}">').format(self.url(site_url), alt)
-        return picture.html(self.site.urls, alt, lazy)
+        return picture.html(self.site.urls, alt, lazy, **({"sizes": sizes} if sizes else {}))
 
     def share_links(self, article) -> list[tuple[str, str]]:
         """(network name, share URL) for plain links: no script from the networks is loaded."""

@@ -177,7 +177,9 @@ def next_bit(term: str) -> int:
 def _cut(text: str) -> str:
     if len(text) <= MAX_TEXT_CHARS:
         return text
-    return text[:MAX_TEXT_CHARS].rsplit(None, 1)[0]
+    cut = text[:MAX_TEXT_CHARS + 1]  # ends at a word's end when it ends with a space
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return cut[:space].rstrip() if space > 0 else text[:MAX_TEXT_CHARS]
 
 
 def _weight(count: int, norm: float) -> int:

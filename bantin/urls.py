@@ -51,20 +51,20 @@ class Urls:
     def topic(self, slug: str, page: int = 1) -> str:
         return self.paged(f"{self.section['topic']}/{slug}/", page)
 
-    def digests(self) -> str:
-        return f"{self.section['digest']}/"
+    def digests(self, page: int = 1) -> str:
+        return self.paged(f"{self.section['digest']}/", page)
 
     def digest(self, year: int, period: str, number: int) -> str:
         """ban-tin/2024-tuan-27/ for week 27, ban-tin/2024-thang-07/ for July."""
         return f"{self.section['digest']}/{year}-{self.section[period]}-{number:02d}/"
 
-    def archive(self, year: int | None = None, month: int | None = None) -> str:
+    def archive(self, year: int | None = None, month: int | None = None, page: int = 1) -> str:
         url = f"{self.section['archive']}/"
         if year is not None:
             url += f"{year}/"
         if month is not None:
             url += f"{month:02d}/"
-        return url
+        return self.paged(url, page)
 
     def search(self) -> str:
         return f"{self.section['search']}/"

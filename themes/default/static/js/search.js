@@ -6,9 +6,9 @@
   var PAGE_SIZE = 10;
   var EXCERPT_WORDS = 32;
   // Case folds where Python's str.casefold differs from toLowerCase in Latin scripts.
-  var CASEFOLD = { "ß": "ss", "ẞ": "ss", "ſ": "s", "ŉ": "ʼn", "µ": "μ", "ﬀ": "ff", "ﬁ": "fi",
-    "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st" };
-  var CASEFOLD_RE = /[ßẞſŉµﬀ-ﬆ]/g;
+  var CASEFOLD = { "ß": "ss", "ẞ": "ss", "ſ": "s", "ŉ": "ʼn", "ẚ": "aʾ", "ẛ": "ṡ", "µ": "μ",
+    "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st" };
+  var CASEFOLD_RE = /[ßẞſŉẚẛµﬀ-ﬆ]/g;
   // Combining marks (Unicode canonical combining class > 0) of the blocks Latin text uses.
   var MARKS = /[\u0300-\u034e\u0350-\u036f\u0483-\u0487\u0591-\u05bd\u1ab0-\u1abd\u1dc0-\u1dff\u20d0-\u20dc\u20e1\u20e5-\u20f0\ufe20-\ufe2f]/g;
   var TOKEN = /[\p{L}\p{N}]+/gu;
