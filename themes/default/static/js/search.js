@@ -67,22 +67,24 @@
     return { file: file, key: encode(key, Math.ceil(keyBits / 6)) };
   }
 
-  /* {key: Map(id → posting value)} of one shard file. */
-  function parseShard(text, manifest) {
-    var keys = new Map(), idChars = manifest.id_chars, keyChars = Math.ceil(manifest.key_bits / 6);
-    var lines = text.split("\n");
-    for (var l = 0; l < lines.length; l++) {
-      var line = lines[l];
-      if (!line) continue;
-      var id = decode(line.slice(0, idChars));
-      for (var i = idChars; i < line.length; i += keyChars + 2) {
-        var key = line.substr(i, keyChars);
-        var postings = keys.get(key);
-        if (!postings) { postings = new Map(); keys.set(key, postings); }
-        postings.set(id, decode(line.substr(i + keyChars, 2)));
+  /* Map(id → posting value) of one key in a shard file's text, read without splitting it. */
+  function findKey(text, key, manifest) {
+    var found = new Map(), idChars = manifest.id_chars, step = key.length + 2;
+    var k0 = key.charCodeAt(0), k1 = key.charCodeAt(1), k2 = key.charCodeAt(2);
+    for (var start = 0; start < text.length;) {
+      var end = text.indexOf("\n", start);
+      if (end < 0) end = text.length;
+      for (var i = start + idChars; i < end; i += step) {
+        if (text.charCodeAt(i) === k0 && text.charCodeAt(i + 1) === k1 &&
+            text.charCodeAt(i + 2) === k2) {
+          found.set(decode(text.slice(start, start + idChars)),
+                    decode(text.slice(i + key.length, i + step)));
+          break;
+        }
       }
+      start = end + 1;
     }
-    return keys;
+    return found;
   }
 
   /* What a query asks: syllables, quoted phrases, filters. */
@@ -119,8 +121,7 @@
     var self = this;
     if (!this.shards.has(number)) {
       this.shards.set(number, this.load().then(function (manifest) {
-        return self.fetchText(self.baseUrl + "s/" + number + ".txt?v=" + manifest.version)
-          .then(function (text) { return parseShard(text, manifest); });
+        return self.fetchText(self.baseUrl + "s/" + number + ".txt?v=" + manifest.version);
       }));
     }
     return this.shards.get(number);
@@ -130,7 +131,7 @@
     var self = this;
     return this.load().then(function (manifest) {
       var place = locate(term, manifest);
-      return self.shard(place.file).then(function (keys) { return keys.get(place.key) || new Map(); });
+      return self.shard(place.file).then(function (text) { return findKey(text, place.key, manifest); });
     });
   };
 
@@ -156,29 +157,32 @@
         var smallest = lists.reduce(function (a, b) { return a.size <= b.size ? a : b; });
         var byTerm = new Map();
         wanted.forEach(function (t, i) { byTerm.set(t, lists[i]); });
-        var idf = function (list) {
-          return Math.log(1 + (total - list.size + 0.5) / (list.size + 0.5));
-        };
+        var idf = new Map(), follower = new Map();
+        query.unique.forEach(function (w) {
+          var size = byTerm.get(w).size;
+          idf.set(w, Math.log(1 + (total - size + 0.5) / (size + 0.5)));
+          follower.set(w, nextBit(w, nextBits));
+        });
+        var pairs = [];  // adjacent query syllables: [first's postings, follower bit, bonus]
+        for (var p = 0; p + 1 < query.words.length; p++) {
+          var a = query.words[p], b = query.words[p + 1];
+          pairs.push([byTerm.get(a), follower.get(b), 2 * (idf.get(a) + idf.get(b)) * 15]);
+        }
+        var phrases = query.phrases.map(function (phrase) {
+          return phrase.slice(1).map(function (w, j) { return [byTerm.get(phrase[j]), follower.get(w)]; });
+        });
         var results = [];
         smallest.forEach(function (_, id) {
           if (!lists.every(function (list) { return list.has(id); })) return;
           var score = 0;
           query.unique.forEach(function (w) {
-            score += idf(byTerm.get(w)) * (byTerm.get(w).get(id) >> nextBits);
+            score += idf.get(w) * (byTerm.get(w).get(id) >> nextBits);
           });
           // Adjacent query syllables found adjacent in the article (by the follower filter):
           // the phrase outranks the same syllables apart.
-          for (var i = 0; i + 1 < query.words.length; i++) {
-            var a = query.words[i], b = query.words[i + 1];
-            if (byTerm.get(a).get(id) & nextBit(b, nextBits)) {
-              score += 2 * (idf(byTerm.get(a)) + idf(byTerm.get(b))) * 15;
-            }
-          }
-          var required = query.phrases.every(function (phrase) {
-            for (var j = 0; j + 1 < phrase.length; j++) {
-              if (!(byTerm.get(phrase[j]).get(id) & nextBit(phrase[j + 1], nextBits))) return false;
-            }
-            return true;
+          pairs.forEach(function (pair) { if (pair[0].get(id) & pair[1]) score += pair[2]; });
+          var required = phrases.every(function (links) {
+            return links.every(function (link) { return link[0].get(id) & link[1]; });
           });
           if (required) results.push({ id: id, score: score });
         });
@@ -191,10 +195,12 @@
 
   /* Words of a text with their folded forms, for checking matches and highlighting. */
   function words(text) {
-    var out = [], match;
+    var out = [], match, folded = new Map();
     WORD.lastIndex = 0;
     while ((match = WORD.exec(text))) {
-      out.push({ start: match.index, end: match.index + match[0].length, folded: terms(match[0]).join("") });
+      var word = match[0];
+      if (!folded.has(word)) folded.set(word, terms(word).join(""));
+      out.push({ start: match.index, end: match.index + word.length, folded: folded.get(word) });
     }
     return out;
   }
