@@ -7,18 +7,19 @@ Two pure steps, so the first can be cached per article and the second stays chea
 2. `search_files(prefix_url, entries)` puts the fragments of every article together into shard
    files — a transposition and joins, no work per term — plus one small document per article.
 
-Terms are folded syllables (`text.fold`, so "Đường" and "duong" are one term), pairs of
-adjacent syllables (so a phrase ranks above its syllables apart; Vietnamese words are
-syllables separated by spaces), and filter terms for each locality (with every locality above
-it) and topic. A term's 32-bit CRC picks its bucket (the top BUCKET_BITS bits) and its key in
-the bucket (the next KEY_BITS bits). The browser's script (the theme's js/search.js) folds,
-hashes and scores the same way; tests run both on the same words.
+Terms are folded syllables (`text.fold`, so "Đường" and "duong" are one term) and filter terms
+for each locality (with every locality above it) and topic. A term's CRC-32 picks its shard
+file (the top `file_bits` bits) and its key there (the next KEY_BITS bits). Each posting also
+carries a filter of the syllables that follow the term in the article, so that a phrase ranks
+above its syllables apart (Vietnamese words are syllables separated by spaces). The browser's
+script (the theme's js/search.js) folds, hashes and scores the same way; tests run both on the
+same words.
 
-Shard file: for each bucket it holds, a line `#<bucket>` then one line per article having terms
-in that bucket: the article's id (ID_CHARS characters) followed by key and weight (KEY_CHARS +
-1 characters) per term. Ids are stable: the hour of publication times 4096 plus 12 bits of a
-hash of the URL, so adding or editing one article leaves every other article's id — and its
-document file — unchanged, and sorting ids sorts articles newest first.
+Shard file: one line per article with terms in it: the article's id (ID_CHARS digits), then a
+key (KEY_CHARS digits) and a posting (2 digits) per term. Ids are stable — the day and hour of
+publication and a hash of the URL — so adding or editing one article leaves every other
+article's id, and its document file, unchanged; sorting ids sorts articles newest first.
+The body's plain text is computed here from `body_html` (`_plain_text`) until the model gives it.
 """
 from __future__ import annotations
 
