@@ -14,6 +14,7 @@ lay out the whole site again without rendering it.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import platform
@@ -52,8 +53,15 @@ def digest(data: bytes) -> bytes:
 
 
 def key_of(*parts) -> bytes:
-    """A cache key from plain values (str, bytes, int, tuples of them …)."""
-    return digest(pickle.dumps(parts, protocol=5))
+    """A cache key from plain values (str, bytes, int, tuples of them …).
+
+    Pickled without its memo, so that the key depends on the values alone, never on which of
+    them happen to be one object."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(parts)
+    return digest(buffer.getvalue())
 
 
 class BuildCache:

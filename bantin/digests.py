@@ -14,7 +14,7 @@ class DigestGroup:
 
     locality: object  # a Locality, or None
     depth: int  # 0 for a top-level locality
-    articles: tuple  # tagged with this very locality (not rolled up), newest first
+    articles: tuple  # whose first locality in tree order is this one, newest first
 
 
 @dataclass(frozen=True)
@@ -134,17 +134,20 @@ def _tree_order(localities: dict, children: dict) -> list[tuple[object, int]]:
 
 
 def _groups(articles, order, localities) -> tuple[DigestGroup, ...]:
-    """Groups in tree order; an article under each of its localities; the ancestors of a
-    group with articles are kept as (empty) headings so the hierarchy stays readable."""
+    """Groups in tree order, each article once: under the first of its localities in that
+    order (the entry names all of them). The ancestors of a group with articles are kept as
+    (empty) headings so the hierarchy stays readable."""
+    rank = {locality.slug: position for position, (locality, _) in enumerate(order)}
     direct: dict[str, list] = {}
     unplaced = []
     for article in articles:
-        for slug in article.locality_slugs:
-            direct.setdefault(slug, []).append(article)
-        if not article.locality_slugs:
+        if article.locality_slugs:
+            first = min(article.locality_slugs, key=rank.__getitem__)
+            direct.setdefault(first, []).append(article)
+        else:
             unplaced.append(article)
     shown = set()
-    for slug in (s for a in articles for s in a.locality_slugs):
+    for slug in direct:
         while slug is not None and slug not in shown:
             shown.add(slug)
             slug = localities[slug].parent_slug

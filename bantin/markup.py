@@ -45,6 +45,8 @@ _URL_ATTRIBUTES = {"href", "src", "srcset", "cite", "action", "formaction", "pos
 _SPACES = re.compile("[\\s\x00-\x20\x7f\u00ad\u200b-\u200d\u2060\ufeff]+")  # and invisible ones
 _SCHEME = re.compile("([a-z][a-z0-9+.-]*):")
 _PLACEHOLDER = re.compile("\x02wzxhzdk:\\d+\x03")
+_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_ENTITY = re.compile("&#?[0-9A-Za-z]+;")
 _ESCAPED = re.compile("\x02(\\d+)\x03")  # a backslash escape (\_ \* \.), until Markdown's unescape
 
 Rewrite = Callable[[str, str], str | None]  # (tag, url) → final URL, or None to leave it as is
@@ -254,8 +256,37 @@ class _Rewriter(Treeprocessor):
                 new_url = self.collector.keep(element.tag, url)
                 if new_url is not None:
                     element.set(attribute, new_url)
-        text = _PLACEHOLDER.sub(" ", " ".join(root.itertext()))
-        self.collector.text = " ".join(_ESCAPED.sub(lambda m: chr(int(m[1])), text).split())
+        parts: list[str] = []
+        _text_of(root, parts)
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def stashed(match: re.Match) -> str:  # an entity (&amp;) is text; raw HTML is not
+            found = stash[int(match[1])] if int(match[1]) < len(stash) else ""
+            found = found if isinstance(found, str) else ""
+            return html_module.unescape(found) if _ENTITY.fullmatch(found) else " "
+
+        text = _ESCAPED.sub(lambda m: chr(int(m[1])), _STASHED.sub(stashed, "".join(parts)))
+        lines = (" ".join(line.split()) for line in text.split("\n"))
+        self.collector.text = "\n".join(line for line in lines if line)
+
+
+_BLOCKS = {"p", "div", "li", "ul", "ol", "table", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5",
+           "h6", "blockquote", "figure", "figcaption", "pre", "br", "hr", "dt", "dd", "dl"}
+
+
+def _text_of(element: etree.Element, parts: list[str]) -> None:
+    """The element's text into `parts`, each block on a line of its own."""
+    block = element.tag in _BLOCKS
+    if block:
+        parts.append("\n")
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        _text_of(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if block:
+        parts.append("\n")
 
 
 class _CollectorExtension(Extension):

@@ -104,10 +104,11 @@ class Picture:
     def variant_url(self, variant: Variant) -> str:
         return self.variant_urls[self.info.variants.index(variant)]
 
-    def html(self, urls: Urls, alt: str, lazy: bool = True) -> SafeHtml:
+    def html(self, urls: Urls, alt: str, lazy: bool = True, **sizes) -> SafeHtml:
         """<picture> with every width in WebP and the original format, sized to avoid shifts."""
         return picture_html(self.info, urls.link(self.url),
-                            lambda variant: urls.link(self.variant_url(variant)), alt, lazy=lazy)
+                            lambda variant: urls.link(self.variant_url(variant)), alt, lazy=lazy,
+                            **sizes)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .pages import Page, Published
 from .problems import Problem
 from .theme import Theme
 from . import feeds as feeds_module
+from .search import site_search_files
 from .urls import HOME_URL, NOT_FOUND_URL, ROBOTS_URL, SITEMAP_URL, output_file
 
 SITE_TEMPLATES_DIR = "templates"
@@ -63,6 +64,7 @@ def render_site(site: Site, theme: Theme, project_path: Path) -> tuple[list[Page
     pages = [Page(spec.url, content, spec.origin) for spec in specs
              if (content := renderer.render(spec)) is not None]
     pages += plain_files(site) + sitemap_files(site, specs)
+    pages += [Page(url, data, "search index") for url, data in site_search_files(site)]
     problems = renderer.problems + find_url_clashes(pages, files)
     return pages, files, problems
 
@@ -132,10 +134,13 @@ def plan_pages(site: Site) -> list[PageSpec]:
              PageSpec(urls.localities(), "localities.html", "localities", (), "localities index",
                       newest),
              PageSpec(urls.topics(), "topics.html", "topics", (), "topics index", newest),
-             PageSpec(urls.digests(), "digests.html", "digests", (), "digest index", newest),
-             PageSpec(urls.archive(), "archive.html", "archive", (), "archive", newest)]
+             PageSpec(urls.archive(), "archive.html", "archive", (), "archive", newest),
+             PageSpec(urls.search(), "search.html", "search", (), "search page")]
     specs += _paginate(site, site.articles, urls.articles, "articles.html", "articles", (),
                        "article list")
+    specs += _paginate(site, site.digests, urls.digests, "digests.html", "digests", (),
+                       "digest index", newest_of=lambda digests: [a for d in digests
+                                                                  for a in d.articles])
     for article in site.articles:
         specs.append(PageSpec(article.url, "article.html", "article", (article.url,),
                               article.source_path, _newest([article])))
@@ -151,12 +156,14 @@ def plan_pages(site: Site) -> list[PageSpec]:
         specs.append(PageSpec(digest.url, "digest.html", "digest", (index,),
                               f"digest {digest.key}", _newest(digest.articles)))
     for year_index, year in enumerate(site.archive):
-        specs.append(PageSpec(year.url, "archive_year.html", "archive_year", (year_index,),
-                              f"archive {year.year}", _newest(year.articles)))
+        specs += _paginate(site, year.articles, lambda n, y=year.year: urls.archive(y, page=n),
+                           "archive_year.html", "archive_year", (year_index,),
+                           f"archive {year.year}")
         for month_index, month in enumerate(year.months):
-            specs.append(PageSpec(month.url, "archive_month.html", "archive_month",
-                                  (year_index, month_index),
-                                  f"archive {month.year}-{month.month:02d}", _newest(month.articles)))
+            specs += _paginate(site, month.articles,
+                               lambda n, m=month: urls.archive(m.year, m.month, n),
+                               "archive_month.html", "archive_month", (year_index, month_index),
+                               f"archive {month.year}-{month.month:02d}")
     feeds = [HOME_URL] + [l.url for l in site.localities.values()] + [t.url for t in site.topics] \
         + [urls.digests()]
     specs += [PageSpec(urls.feed(page_url), "", "feed", (page_url,), f"feed {urls.feed(page_url)}")
@@ -172,10 +179,21 @@ def page_context(site: Site, spec: PageSpec) -> dict:
         first = article.locality_slugs[:1]
         return {"article": article, "related": site.articles_at(site.related.get(args[0], ())),
                 "breadcrumb": site.ancestors(first[0]) + article.localities[:1] if first else ()}
-    if kind in ("articles", "locality", "topic"):
+    if kind in ("articles", "locality", "topic", "digests", "archive_year", "archive_month"):
         number = args[-1]
         if kind == "articles":
             found, context, url_of = site.articles, {}, urls.articles
+        elif kind == "digests":
+            found, context, url_of = site.digests, {"feed_url": urls.feed(urls.digests())}, \
+                urls.digests
+        elif kind == "archive_year":
+            year = site.archive[args[0]]
+            found, context = year.articles, {"year": year}
+            url_of = lambda n: urls.archive(year.year, page=n)  # noqa: E731
+        elif kind == "archive_month":
+            month = site.archive[args[0]].months[args[1]]
+            found, context = month.articles, {"month": month}
+            url_of = lambda n: urls.archive(month.year, month.month, n)  # noqa: E731
         elif kind == "locality":
             locality = site.localities[args[0]]
             found = site.locality_articles[locality.slug]
@@ -194,21 +212,18 @@ def page_context(site: Site, spec: PageSpec) -> dict:
     if kind == "home":
         return {"articles": site.articles[:site.config.page_size], "feed_url": urls.feed(),
                 "latest_digest": site.digests[0] if site.digests else None,
-                "tree": site.tree(), "topics": site.topic_counts}
+                "tree": site.tree(), "topics": site.topic_counts,
+                "locality_count": len(site.localities)}
     if kind == "localities":
         return {"tree": site.tree()}
     if kind == "topics":
         return {"topics": site.topic_counts}
-    if kind == "digests":
-        return {"digests": site.digests, "feed_url": urls.feed(urls.digests())}
+    if kind == "search":
+        return {"tree": site.tree(), "topics": site.topic_counts}
     if kind == "digest":
         return {"digest": site.digests[args[0]], "feed_url": urls.feed(urls.digests())}
     if kind == "archive":
         return {"archive": site.archive}
-    if kind == "archive_year":
-        return {"year": site.archive[args[0]]}
-    if kind == "archive_month":
-        return {"month": site.archive[args[0]].months[args[1]]}
     if kind == "feed":
         page_url = args[0]
         if page_url == urls.digests():
@@ -287,8 +302,10 @@ def _newest(articles) -> dt.datetime | None:
     return max((a.updated or a.date for a in articles), default=None)
 
 
-def _paginate(site: Site, articles, url_of, template: str, kind: str, args: tuple, origin: str):
-    """A spec per page of a list; `articles` are Articles or their URLs."""
+def _paginate(site: Site, articles, url_of, template: str, kind: str, args: tuple, origin: str,
+              newest_of=lambda items: items):
+    """A spec per page of a list; `articles` are Articles or their URLs (or digests, with
+    `newest_of` giving their articles)."""
     size = site.config.page_size
     count = max(1, math.ceil(len(articles) / size))
     by_url = site.articles_by_url
@@ -296,7 +313,8 @@ def _paginate(site: Site, articles, url_of, template: str, kind: str, args: tupl
         items = articles[(number - 1) * size:number * size]
         items = [by_url[a] if isinstance(a, str) else a for a in items]
         yield PageSpec(url_of(number), template, kind, args + (number,),
-                       origin if number == 1 else f"{origin}, page {number}", _newest(items))
+                       origin if number == 1 else f"{origin}, page {number}",
+                       _newest(newest_of(items)))
 
 
 def _paginator(site: Site, articles, number: int, size: int, url_of) -> Paginator:
@@ -496,12 +514,13 @@ class _Helpers:
             "contentLocation": places, "spatialCoverage": places,
         }
 
-    def picture(self, site_url: str, alt: str, lazy: bool = False) -> Markup:
-        """A responsive <picture> of a local image (a plain <img> when it has no variants)."""
+    def picture(self, site_url: str, alt: str, lazy: bool = False, sizes: str = "") -> Markup:
+        """A responsive <picture> of a local image (a plain <img> when it has no variants);
+        `sizes` is how wide it is shown, when not the width of the text."""
         picture = self.site.pictures.get(site_url)
         if picture is None:
             return Markup('<img src="{}" alt="{}">').format(self.url(site_url), alt)
-        return picture.html(self.site.urls, alt, lazy)
+        return picture.html(self.site.urls, alt, lazy, **({"sizes": sizes} if sizes else {}))
 
     def share_links(self, article) -> list[tuple[str, str]]:
         """(network name, share URL) for plain links: no script from the networks is loaded."""

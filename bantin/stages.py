@@ -21,6 +21,7 @@ from .problems import Problem
 from .render import (Page, PageSpec, Renderer, find_url_clashes, page_context, plain_files,
                      plan_pages, site_files, sitemap_files)
 from .urls import SITEMAP_URL
+from . import search
 from .output import OutputState
 from .theme import Theme
 from .validate import Article, validate_article
@@ -162,7 +163,7 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
             site_key = site_key or hasher.site_key()
         cache.put("page", keys[index], (page.digest, page.size, site_key if used_site else None))
     pages_done = [page for page in pages if page is not None]
-    pages_done += plain_files(site)
+    pages_done += plain_files(site) + search_pages(site, cache, jobs, timings)
     # The sitemap lists every page: made again only when a URL or a date in it changes.
     sitemap_key = key_of(base, "sitemap", [(spec.url, spec.kind, spec.lastmod) for spec in specs])
     entry = cache.get("page", sitemap_key)
@@ -178,6 +179,31 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
     timings.counts["pages_reused"] = len(specs) - len(todo)
     problems += find_url_clashes(pages_done, files)
     return pages_done, files, problems
+
+
+def search_pages(site: Site, cache: BuildCache, jobs: int, timings) -> list[Page]:
+    """The search index: each article's entry made once (by its inputs' hash), then laid out."""
+    bits = search.file_bits_for(len(site.articles))
+    inputs = [search.site_entry_inputs(site, article) for article in site.articles]
+    keys = [key_of(STAMP, bits, sorted(values.items())) for values in inputs]
+    found = cache.get_many("search", keys)
+    missing = [index for index, key in enumerate(keys) if key not in found]
+    workers = jobs_for(jobs, len(missing))
+    if workers > 1:
+        made = [e for chunk in run_chunks(_index_chunk, split(
+            [(inputs[i], bits) for i in missing], workers), workers) for e in chunk]
+    else:
+        made = [search.index_article(**inputs[i], file_bits=bits) for i in missing]
+    for index, entry in zip(missing, made):
+        found[keys[index]] = entry
+        cache.put("search", keys[index], entry)
+    timings.counts["search_entries_made"] = len(missing)
+    return [Page(url, data, "search index") for url, data in
+            search.search_files(site.urls.search_index(), [found[key] for key in keys])]
+
+
+def _index_chunk(items) -> list:
+    return [search.index_article(**values, file_bits=bits) for values, bits in items]
 
 
 def _unchanged(entry, url: str, previous: dict | None, output, cache: BuildCache):

@@ -11,9 +11,11 @@ from urllib.parse import quote, urljoin
 # Path words per site language: URLs stay ASCII and read naturally to the site's readers.
 _SECTIONS = {
     "vi": {"article": "bai-viet", "locality": "dia-phuong", "topic": "chu-de", "page": "trang",
-           "digest": "ban-tin", "week": "tuan", "month": "thang", "archive": "luu-tru"},
+           "digest": "ban-tin", "week": "tuan", "month": "thang", "archive": "luu-tru",
+           "search": "tim-kiem"},
     "en": {"article": "articles", "locality": "localities", "topic": "topics", "page": "page",
-           "digest": "digests", "week": "week", "month": "month", "archive": "archive"},
+           "digest": "digests", "week": "week", "month": "month", "archive": "archive",
+           "search": "search"},
 }
 HOME_URL = ""
 NOT_FOUND_URL = "404.html"
@@ -49,20 +51,27 @@ class Urls:
     def topic(self, slug: str, page: int = 1) -> str:
         return self.paged(f"{self.section['topic']}/{slug}/", page)
 
-    def digests(self) -> str:
-        return f"{self.section['digest']}/"
+    def digests(self, page: int = 1) -> str:
+        return self.paged(f"{self.section['digest']}/", page)
 
     def digest(self, year: int, period: str, number: int) -> str:
         """ban-tin/2024-tuan-27/ for week 27, ban-tin/2024-thang-07/ for July."""
         return f"{self.section['digest']}/{year}-{self.section[period]}-{number:02d}/"
 
-    def archive(self, year: int | None = None, month: int | None = None) -> str:
+    def archive(self, year: int | None = None, month: int | None = None, page: int = 1) -> str:
         url = f"{self.section['archive']}/"
         if year is not None:
             url += f"{year}/"
         if month is not None:
             url += f"{month:02d}/"
-        return url
+        return self.paged(url, page)
+
+    def search(self) -> str:
+        return f"{self.section['search']}/"
+
+    def search_index(self) -> str:
+        """The folder of the search index files (bantin/search.py)."""
+        return f"{self.section['search']}/index/"
 
     def feed(self, page_url: str = HOME_URL) -> str:
         """The Atom feed that belongs with a page: atom.xml beside its index.html."""

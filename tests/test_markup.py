@@ -176,3 +176,10 @@ def test_site_html_policy_allows_more_tags_but_still_filters_urls_and_handlers()
     assert html == ('<iframe src="https://www.youtube.com/embed/x" width="560"></iframe>\n\n'
                     '<iframe></iframe>')
     assert "iframe" not in _html('<iframe src="https://www.youtube.com/embed/x"></iframe>')
+
+
+def test_plain_text_of_the_body_has_each_block_on_a_line():
+    markup = render_markdown("Người dân &amp; [cán bộ](x.md)\n\n| a | b |\n|---|---|\n"
+                             "| Mô hình | 24.254 |\n\n<script>bad()</script>\n\nHết.", _keep)
+
+    assert markup.text == "Người dân & cán bộ\na\nb\nMô hình\n24.254\nHết."

@@ -32,7 +32,8 @@ def test_default_theme(make_project):
     assert theme.strings["nav_home"] == "Trang chủ"
     assert theme.strings["format_date_long"] == "EEEE, dd/MM/yyyy"
     assert theme.static_files() == {"css/site.css": project / "themes/default/static/css/site.css",
-                                    "img/favicon.svg": project / "themes/default/static/img/favicon.svg"}
+                                    "img/favicon.svg": project / "themes/default/static/img/favicon.svg",
+                                    "js/search.js": project / "themes/default/static/js/search.js"}
 
 
 def test_english_strings(make_project):
@@ -59,7 +60,8 @@ def test_child_theme_over_its_parent(make_project):
     assert theme.strings["nav_topics"] == "Chủ đề"  # the parent's
     assert theme.static_files() == {"css/site.css": project / "themes/child/static/css/site.css",
                                     "img/favicon.svg": project / "themes/default/static/img/favicon.svg",
-                                    "js/menu.js": project / "themes/child/static/js/menu.js"}
+                                    "js/menu.js": project / "themes/child/static/js/menu.js",
+                                    "js/search.js": project / "themes/default/static/js/search.js"}
 
 
 def test_theme_not_found_lists_the_themes_there(make_project):
