@@ -2,7 +2,8 @@
 """Bản tin against Pelican and Hugo on the same synthetic newsroom, build by build.
 
     python bench/benchmark.py [--articles 1000 5000] [--scenarios cold nothing body …]
-                              [--runs 3] [--tools bantin pelican hugo] [--results FILE]
+                              [--runs 3] [--tools bantin pelican hugo] [--against REV]
+                              [--results FILE]
 
 For each article count N, bench/corpus.py writes the same corpus in the three formats; then
 every scenario is measured `--runs` times, the tools taking turns within each run (A B C, then
@@ -14,7 +15,8 @@ whole table is written to bench/RESULTS.md with the machine and the versions.
 Pelican is installed by this script into bench/.venv-pelican/ (from PyPI, PELICAN_REQUIREMENT);
 Hugo is Debian's `hugo` package (installed with apt-get when it is missing). Bản tin is the
 checkout this script is in, run as `python build.py --project DIR` (with `--jobs` when the
-command offers it).
+command offers it); `--against REV` adds Bản tin as an earlier git revision builds it, taking
+turns with the rest, so the speed-up of the working tree is measured in the same run.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -50,17 +53,19 @@ DEFAULT_RESULTS = BENCH / "RESULTS.md"
 
 @dataclasses.dataclass
 class Tool:
-    key: str               # the corpus format's name
+    key: str               # a name for files and logs: the corpus format's, or bantin-REV
     label: str
     root: Path             # the project folder
     output: str            # the output folder, relative to the project
     caches: tuple[str, ...]  # what a cold build must not find
     command: Callable[[Path], list[str]]
     fmt: Format = dataclasses.field(init=False)
+    format_name: str = ""   # the corpus format, when it is not the key
     is_built: bool = False  # does the output match the sources?
 
     def __post_init__(self):
-        self.fmt = FORMAT_CLASSES[self.key]()
+        self.format_name = self.format_name or self.key
+        self.fmt = FORMAT_CLASSES[self.format_name]()
 
 
 def ensure_pelican() -> Path:
@@ -93,24 +98,46 @@ def ensure_hugo() -> str:
     return hugo
 
 
-def _bantin_options() -> list[str]:
-    """`--jobs N` when this checkout's build command offers it."""
-    help_text = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--help"],
+def _bantin_tool(engine_path: Path, key: str, label: str, root: Path) -> Tool:
+    """Bản tin as the checkout at engine_path builds it, with that checkout's theme; `--jobs N`
+    when its build command offers it (and `--project` when it has one: early versions build the
+    current folder, which is the project too)."""
+    help_text = subprocess.run([sys.executable, str(engine_path / "build.py"), "build", "--help"],
                                capture_output=True, text=True).stdout
-    return ["--jobs", str(os.cpu_count() or 1)] if "--jobs" in help_text else []
+    jobs = ["--jobs", str(os.cpu_count() or 1)] if "--jobs" in help_text else []
+    has_project = "--project" in help_text
+    shutil.copytree(engine_path / "themes", root / "themes")
+    return Tool(key, label, root, "_site", (".cache",), lambda project: [
+        sys.executable, str(engine_path / "build.py"),
+        *(["--project", str(project)] if has_project else []), *jobs], format_name="bantin")
 
 
-def make_tools(keys: list[str], roots: dict[str, Path]) -> list[Tool]:
+def export_revision(rev: str, work_path: Path) -> tuple[str, Path]:
+    """The engine and theme of git revision `rev` of this repository, as files under work_path."""
+    short = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", rev],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    engine_path = work_path / f"engine-{short}"
+    if not engine_path.exists():
+        engine_path.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", short, "build.py", "bantin",
+                                  "themes"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(engine_path)], input=archive, check=True)
+    return short, engine_path
+
+
+def make_tools(keys: list[str], roots: dict[str, Path], against=None) -> list[Tool]:
+    """The tools to compare; `against` is (short rev, engine folder) of an earlier Bản tin."""
     tools = []
     for key in keys:
         root = roots[key]
         if key == "bantin":
-            options = _bantin_options()
-            shutil.copytree(REPO / "themes", root / "themes")
-            tools.append(Tool(key, "Bản tin", root, "_site", (".cache",),
-                              lambda project, options=options: [
-                                  sys.executable, str(REPO / "build.py"), "--project", str(project),
-                                  *options]))
+            if against:
+                short, engine_path = against
+                old_root = root.parent / f"bantin-{short}"
+                shutil.copytree(root, old_root)
+                tools.append(_bantin_tool(engine_path, f"bantin-{short}", f"Bản tin {short}",
+                                          old_root))
+            tools.insert(0, _bantin_tool(REPO, key, "Bản tin", root))
         elif key == "pelican":
             pelican = ensure_pelican()
             _install_pelican_theme(root)
@@ -120,10 +147,12 @@ def make_tools(keys: list[str], roots: dict[str, Path]) -> list[Tool]:
                                                str(project / "output")]))
         elif key == "hugo":
             hugo = ensure_hugo()
+            # Hugo leaves the pages of deleted articles in its output, so the output is removed
+            # first, as Pelican's DELETE_OUTPUT_DIRECTORY and Bản tin's swap do.
             tools.append(Tool(key, "Hugo", root, "public", ("resources", ".hugo-cache"),
-                              lambda project: [hugo, "--source", str(project), "--destination",
-                                               "public", "--cleanDestinationDir", "--cacheDir",
-                                               str(project / ".hugo-cache"), "--quiet"]))
+                              lambda project: ["sh", "-c", 'rm -rf "$1/public" && exec "$0" '
+                                               '--source "$1" --destination public --cacheDir '
+                                               '"$1/.hugo-cache" --quiet', hugo, str(project)]))
     return tools
 
 
@@ -353,12 +382,13 @@ class Measurement:
 
 
 def measure_corpus(article_count: int, scenario_keys: list[str], run_count: int,
-                   tool_keys: list[str], work_path: Path, seed: int) -> list[Measurement]:
+                   tool_keys: list[str], work_path: Path, seed: int,
+                   against=None) -> list[Measurement]:
     corpus = make_corpus(article_count, seed)
     site_path = work_path / f"n{article_count}"
     shutil.rmtree(site_path, ignore_errors=True)
     roots = write_corpus(corpus, site_path, tool_keys)
-    tools = make_tools(tool_keys, roots)
+    tools = make_tools(tool_keys, roots, against)
     scratch = site_path / "scratch"
     scratch.mkdir()
     logs = site_path / "logs"
@@ -368,12 +398,12 @@ def measure_corpus(article_count: int, scenario_keys: list[str], run_count: int,
     for tool in tools:  # a first build: checks every tool works and warms the file cache
         run = build(tool, tool.root, logs / f"{tool.key}-first.log")
         tool.is_built = True
-        print(f"  first build  {tool.label:<8} {run.wall_seconds:8.2f} s  {run.pages} pages",
+        print(f"  first build  {tool.label:<16} {run.wall_seconds:8.2f} s  {run.pages} pages",
               flush=True)
     measurements = []
     for scenario_number, key in enumerate(scenario_keys):
         scenario = SCENARIOS[key]
-        taking_part = [t for t in tools if t.key == "bantin" or not scenario.bantin_only]
+        taking_part = [t for t in tools if t.format_name == "bantin" or not scenario.bantin_only]
         runs: dict[str, list[Run]] = {t.key: [] for t in taking_part}
         edits = Edits()
         for run_number in range(run_count):
@@ -410,7 +440,7 @@ def _print_scenario(scenario: Scenario, results: list[Measurement]) -> None:
     for m in results:
         walls = [r.wall_seconds for r in m.runs]
         ratio = _ratio(m, results)
-        print(f"    {m.tool:<8} median {m.median_seconds:8.2f} s  (min {min(walls):.2f}, "
+        print(f"    {m.tool:<16} median {m.median_seconds:8.2f} s  (min {min(walls):.2f}, "
               f"max {max(walls):.2f})  {m.pages:6} pages  "
               f"{m.pages / m.median_seconds:8.0f} pages/s  "
               f"{max(r.max_rss_kib for r in m.runs) / 1024:6.0f} MiB"
@@ -440,7 +470,10 @@ page and Atom feeds of 20 entries:
   above, as in Pelican) and `topics`, each term's title and description in its `_index.md`;
   article pages; the home page, the article section and each term paginated; Atom feeds for
   the home page, the section and each term; sitemap. No digests, no archives, no related
-  articles. Hugo has no build cache for pages: every build renders everything.
+  articles. Hugo has no build cache for pages: every build renders everything. Hugo keeps the
+  pages of deleted articles in its output, so its output is removed before each build (counted
+  in its time), as Pelican's `DELETE_OUTPUT_DIRECTORY` (on here) and Bản tin's swap do: each
+  output is exactly the site.
 
 So the page counts differ (the "pages" column counts the HTML files in each output), and
 Bản tin's default theme does more per page than the two minimal ones (navigation tree,
@@ -492,6 +525,9 @@ def main(argv=None) -> int:
     parser.add_argument("--tools", nargs="+", choices=list(FORMAT_CLASSES),
                         default=list(FORMAT_CLASSES), metavar="TOOL",
                         help="from: bantin pelican hugo (default: all)")
+    parser.add_argument("--against", metavar="REV",
+                        help="also measure Bản tin as git revision REV builds it (its engine and "
+                             "theme), so the table shows this checkout's speed-up over it")
     parser.add_argument("--seed", type=int, default=corpus_module.DEFAULT_SEED)
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, metavar="FILE",
                         help="where to write the Markdown table (default: bench/RESULTS.md)")
@@ -502,7 +538,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if "bantin" not in args.tools:
         parser.error("the benchmark compares Bản tin with the others: keep bantin in --tools")
-    command = "python bench/benchmark.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = shlex.join(["python", "bench/benchmark.py", *(sys.argv[1:] if argv is None else argv)])
     started = time.perf_counter()
     temporary = None if args.workdir else tempfile.TemporaryDirectory(prefix="bantin-bench-")
     work_path = args.workdir or Path(temporary.name)
@@ -510,12 +546,15 @@ def main(argv=None) -> int:
     info = machine()
     print(f"{info['CPU']}, {info['cores']} cores, {info['memory']}; runs: {args.runs}", flush=True)
     versions = tool_versions(args.tools)
+    against = export_revision(args.against, work_path) if args.against else None
+    if against:
+        versions["Bản tin (against)"] = against[0]
     print(", ".join(f"{k} {v}" for k, v in versions.items()), flush=True)
     measurements: list[Measurement] = []
     try:
         for article_count in args.articles:
             measurements += measure_corpus(article_count, args.scenarios, args.runs, args.tools,
-                                           work_path, args.seed)
+                                           work_path, args.seed, against)
             write_results(args.results, measurements, versions, info, command.strip(), args.note)
     finally:
         if temporary:

@@ -758,7 +758,7 @@ _HUGO_LAYOUTS = {
     "_default/term.html": """\
 {{ define "main" }}
 <h1>{{ .Title }}</h1>
-{{ with .Description }}<p>{{ . }}</p>{{ end }}
+<p>{{ with .Description }}{{ . }} · {{ end }}{{ len .Pages }} bài{{ with .OutputFormats.Get "Atom" }} · <a href="{{ .RelPermalink }}">Atom</a>{{ end }}</p>
 {{ partial "articles.html" . }}
 {{ end }}
 """,

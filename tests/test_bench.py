@@ -174,3 +174,12 @@ def test_a_fresh_copy_has_new_times_the_earlier_cache_and_one_edit(generated, tm
     assert len(changed) == 1 and changed[0].startswith("content/")
     newest_original = max(p.stat().st_mtime for p in (root / "content").rglob("*.md"))
     assert min(p.stat().st_mtime for p in (copy / "content").rglob("*.md")) >= newest_original
+
+
+def test_against_exports_the_engine_and_theme_of_a_revision(tmp_path):
+    short, engine_path = benchmark.export_revision("HEAD", tmp_path)
+    assert engine_path == tmp_path / f"engine-{short}"
+    assert (engine_path / "build.py").read_bytes() == (REPO / "build.py").read_bytes()
+    assert (engine_path / "bantin" / "pipeline.py").is_file()
+    assert (engine_path / "themes" / "default" / "templates" / "article.html").is_file()
+    assert not (engine_path / "content").exists()
