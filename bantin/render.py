@@ -417,8 +417,9 @@ def make_environment(site: Site, theme: Theme, project_path: Path, files,
                        date_range=helpers.date_range, digest_title=helpers.digest_title,
                        month_name=helpers.month_name, share_links=helpers.share_links,
                        article_json_ld=helpers.article_json_ld, picture=helpers.picture,
-                       iso_date=lambda value: value.isoformat())
+                       iso_date=lambda value: value.isoformat(), card=helpers.card)
     env.filters.update(date=helpers.format_date, number=helpers.format_number)
+    helpers.env = env
     return env
 
 
@@ -432,6 +433,20 @@ class _Helpers:
         self.files = files
         self.asset_versions: dict[str, str] = {}
         self.digest_titles: dict[str, Markup] = {}  # every locality page lists many digests
+        # An article's card shows on many list pages and its dates on many more: each is made
+        # once per build (per process), not once per page that shows it.
+        self.cards: dict[tuple[str, int], Markup] = {}
+        self.dates: dict[tuple, str] = {}
+        self.env: jinja2.Environment | None = None
+
+    def card(self, article, heading_level: int = 2) -> Markup:
+        """The article's entry in a list (the theme's _card.html), made once per build."""
+        key = (article.url, heading_level)
+        found = self.cards.get(key)
+        if found is None:
+            found = self.cards[key] = Markup(self.env.get_template("_card.html").render(
+                article=article, heading_level=heading_level))
+        return found
 
     def t(self, key: str, **values) -> str:
         """A UI string of the theme, with {placeholders} filled in; count picks one/other."""
@@ -463,8 +478,13 @@ class _Helpers:
 
     def format_date(self, value: dt.datetime, style: str = "date_long") -> str:
         """A date in the language's convention; `style` names a pattern in the i18n file."""
-        pattern = self.strings.get(f"format_{style}", style)
-        return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=self.locale)
+        key = (value, value.tzinfo, style)
+        found = self.dates.get(key)
+        if found is None:
+            pattern = self.strings.get(f"format_{style}", style)
+            found = self.dates[key] = format_datetime(value, pattern, tzinfo=value.tzinfo,
+                                                      locale=self.locale)
+        return found
 
     def format_number(self, value) -> str:
         return format_decimal(value, locale=self.locale)
