@@ -22,6 +22,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .config import HtmlPolicy
+from .messages import _
 from .text import slugify
 from .validate import is_local_path
 
@@ -48,7 +49,7 @@ _PLACEHOLDER = re.compile("\x02wzxhzdk:\\d+\x03")
 _ESCAPED = re.compile("\x02(\\d+)\x03")  # a backslash escape (\_ \* \.), until Markdown's unescape
 
 Rewrite = Callable[[str, str], str | None]  # (tag, url) → final URL, or None to leave it as is
-CONVERTER_VERSION = 1  # bump when the HTML made from the same text and policy changes
+CONVERTER_VERSION = 2  # bump when what the same text and policy give changes (2: Messages)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def convert(renderer: MarkdownRenderer, text: str) -> Markup:
     try:
         return renderer.render(text)
     except MarkupError as error:
-        return Markup("", "", error=str(error))
+        return Markup("", "", (), error=error.args[0])  # the Message, shown in any language
 
 
 def conversion_key(text: str, policy: HtmlPolicy) -> str:
@@ -143,8 +144,8 @@ class MarkdownRenderer:
             with _time_limit(TIME_LIMIT):
                 html = self._converter.convert(text)
         except RecursionError:
-            raise MarkupError("the Markdown is nested too deeply (lists or quotes inside each "
-                              "other)") from None
+            raise MarkupError(_("the Markdown is nested too deeply (lists or quotes inside each "
+                                "other)")) from None
         finally:
             self._extension.collector = None
         return Markup(self._cleaner.clean(html), collector.first_paragraph,
@@ -201,8 +202,9 @@ def _time_limit(seconds: float):
     try:
         yield
     except _TimeUp:
-        raise MarkupError(f"converting the Markdown took over {seconds:g} s; it has a pathological "
-                          "construct (thousands of nested brackets or emphasis marks?)") from None
+        raise MarkupError(_("converting the Markdown took over {seconds:g} s; it has a pathological "
+                            "construct (thousands of nested brackets or emphasis marks?)",
+                            seconds=seconds)) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

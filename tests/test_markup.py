@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from bantin.config import HtmlPolicy
-from bantin.markup import MAX_SUMMARY, render_markdown, shorten
+from bantin.markup import MAX_SUMMARY, MarkdownRenderer, convert, render_markdown, shorten
+from bantin.messages import translate
 
 
 def _keep(tag, url):
@@ -176,3 +177,12 @@ def test_site_html_policy_allows_more_tags_but_still_filters_urls_and_handlers()
     assert html == ('<iframe src="https://www.youtube.com/embed/x" width="560"></iframe>\n\n'
                     '<iframe></iframe>')
     assert "iframe" not in _html('<iframe src="https://www.youtube.com/embed/x"></iframe>')
+
+
+def test_markdown_nested_too_deeply_is_a_markup_error_in_the_readers_language():
+    markup = convert(MarkdownRenderer(), "- " * 500 + "x\n")
+
+    assert (markup.html, markup.images, markup.links) == ("", (), ())
+    assert markup.error == "the Markdown is nested too deeply (lists or quotes inside each other)"
+    assert translate(markup.error, "vi") == ("phần Markdown lồng nhau quá sâu (danh sách hoặc "
+                                             "trích dẫn nằm trong nhau quá nhiều lớp)")
