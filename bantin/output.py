@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import _
 from .pages import Published
 from .problems import Problem
 from .urls import output_file
@@ -28,32 +29,39 @@ def check_output_path(project_path: Path, output_path: Path, force: bool = False
     """
     project = project_path.resolve()
     target = Path(os.path.abspath(output_path))
-    label = f"output folder '{shown or output_path}'"
-    default_hint = "set `output_dir:` in site.yaml to a folder such as _site" if where[0] else \
-        "give --output a folder such as _site"
+    folder = str(shown or output_path)
+    default_hint = _("set `output_dir:` in site.yaml to a folder such as _site") if where[0] else \
+        _("give --output a folder such as _site")
 
-    def refuse(message: str, hint: str = default_hint):
-        return [Problem(where[0], where[1], f"{label} {message}", hint)]
+    def refuse(message: str, code: str, hint: str = default_hint):
+        return [Problem(where[0], where[1], message, hint, code=code)]
 
     if target.is_symlink():
-        return refuse("is a symbolic link")
+        return refuse(_("output folder '{folder}' is a symbolic link", folder=folder),
+                      "output-is-link")
     resolved = target.resolve()
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
-        return refuse("is the root or home folder")
+        return refuse(_("output folder '{folder}' is the root or home folder", folder=folder),
+                      "output-is-root-or-home")
     if project.is_relative_to(resolved):
-        return refuse("is the project folder or holds it")
+        return refuse(_("output folder '{folder}' is the project folder or holds it",
+                        folder=folder), "output-holds-project")
     if Path.home().resolve().is_relative_to(resolved):
-        return refuse("holds the home folder")
+        return refuse(_("output folder '{folder}' holds the home folder", folder=folder),
+                      "output-holds-home")
     for name in ("content", "themes", "templates", *_VCS_NAMES):
         source = project / name
         if resolved.is_relative_to(source) or source.is_relative_to(resolved):
-            return refuse(f"is or lies inside {name}/")
+            return refuse(_("output folder '{folder}' is or lies inside {name}/", folder=folder,
+                            name=name), "output-in-sources")
     if resolved.exists() and not resolved.is_dir():
-        return refuse("is a file")
+        return refuse(_("output folder '{folder}' is a file", folder=folder), "output-is-file")
     if resolved.is_dir() and any((resolved / name).exists() for name in _SOURCE_NAMES):
-        return refuse("holds source files (site.yaml, content/ …)")
+        return refuse(_("output folder '{folder}' holds source files (site.yaml, content/ …)",
+                        folder=folder), "output-holds-sources")
     if not resolved.is_relative_to(project) and not force:
-        return refuse("lies outside the project", "add --force to write there anyway")
+        return refuse(_("output folder '{folder}' lies outside the project", folder=folder),
+                      "output-outside-project", _("add --force to write there anyway"))
     return []
 
 
@@ -155,7 +163,7 @@ def _manifest(output_path: Path, wanted: dict, state: OutputState | None) -> dic
     """
     manifest = {}
     previous = state.previous if state is not None and state.previous is not None else {}
-    for rel, (digest, size, _) in wanted.items():
+    for rel, (digest, _size, _item) in wanted.items():
         known = previous.get(rel)
         if known is not None and known[0] == digest and state.present.get(rel) == known[1:]:
             manifest[rel] = known
@@ -170,7 +178,7 @@ def _manifest(output_path: Path, wanted: dict, state: OutputState | None) -> dic
 
 def _put(target: Path, entry: tuple, cache) -> None:
     """Write one file of the site at `target` (a new path)."""
-    digest, _, item = entry
+    digest, _size, item = entry
     if isinstance(item, Published):
         shutil.copyfile(item.source_path, target)
         return
@@ -178,8 +186,8 @@ def _put(target: Path, entry: tuple, cache) -> None:
     if content is None:
         content = cache.read_page(digest) if cache is not None else None
         if content is None:  # changed by another build since this one looked: build again
-            raise OSError(f"the output changed while this build ran ({item.url or 'home'}); "
-                          "build again")
+            raise OSError(_("the output changed while this build ran ({url}); build again",
+                            url=item.url or "home"))
     target.write_bytes(content)
     if cache is not None and item.digest:
         cache.keep_page(item.digest, target)
@@ -202,7 +210,7 @@ def _replace(output_path: Path, wanted: dict, cache) -> int:
 
 def _update(output_path: Path, wanted: dict, state: OutputState, cache) -> int:
     previous, present = state.previous, state.present
-    changed = [rel for rel, (digest, _, _) in wanted.items()
+    changed = [rel for rel, (digest, _size, _item) in wanted.items()
                if rel not in previous or previous[rel][0] != digest
                or present.get(rel) != previous[rel][1:]]
     removed = sorted(rel for rel in present if rel not in wanted)

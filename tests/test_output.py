@@ -99,6 +99,19 @@ def test_outside_the_project_needs_force(project, tmp_path):
     assert _refusal(project, output, force=True) == []
 
 
+def test_refusals_name_the_folder_in_the_readers_language_with_a_code(project, tmp_path):
+    output = tmp_path / "public"
+    [outside] = check_output_path(project, output, shown="../public")
+    [option] = check_output_path(project, project / "content", shown="content", where=("", None))
+
+    assert (outside.code, outside.format("vi")) == (
+        "output-outside-project", "site.yaml: thư mục kết quả '../public' nằm ngoài thư mục dự án "
+        "— thêm --force nếu vẫn muốn ghi vào đó")
+    assert (option.code, option.format("vi")) == (
+        "output-in-sources", "lỗi: thư mục kết quả 'content' là content/ hoặc nằm trong content/ "
+        "— hãy ghi sau --output một thư mục như _site")
+
+
 def test_home_folder_is_refused_even_with_force(project, tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
