@@ -1,10 +1,10 @@
 """Stage 6: write the pages into a fresh folder beside the output, then swap it in."""
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +13,11 @@ from .messages import _
 from .pages import Published
 from .problems import Problem
 from .urls import output_file
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds lock a file beside the output instead (_lock_file)
+    fcntl = None
 
 # Kept from the previous output: people deploy from a git worktree in _site/, with a CNAME.
 KEEP_NAMES = (".git", "CNAME")
@@ -69,16 +74,62 @@ def check_output_path(project_path: Path, output_path: Path, force: bool = False
 def build_lock(output_path: Path):
     """One build at a time per output folder: a second build waits, then builds in turn.
 
-    The lock is held on the folder that holds the output, so no lock file is left beside it.
+    Where there is flock (Linux, macOS) the lock is held on the folder that holds the output,
+    so no file is left beside it; elsewhere (Windows) on `.<output name>.lock` beside it.
     """
     output_path = Path(os.path.abspath(output_path))
     output_path.parent.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:
+        with _lock_file(output_path.parent / f".{output_path.name}.lock"):
+            yield
+        return
     descriptor = os.open(output_path.parent, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
         os.close(descriptor)  # releases the lock
+
+
+_LOCK_RETRY_SECONDS = 0.1  # how often a waiting build tries the lock file again
+
+
+@contextmanager
+def _lock_file(lock_path: Path):
+    """Hold an exclusive lock on `lock_path` (made when missing), waiting as long as it takes.
+
+    The file is left in place: deleting it would let a third build lock a new file while the
+    second still waits on the old one.
+    """
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        while not _try_lock(descriptor):
+            time.sleep(_LOCK_RETRY_SECONDS)
+        try:
+            yield
+        finally:
+            _unlock(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _try_lock(descriptor: int) -> bool:
+    """Lock the first byte of the file, or say at once that another process holds it."""
+    import msvcrt  # only here: Windows, where there is no flock
+
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    try:
+        msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(descriptor: int) -> None:
+    import msvcrt
+
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
 
 
 def write_site(output_path: Path, pages, files, cache=None, state: OutputState | None = None) -> int:

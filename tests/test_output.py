@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
+import bantin.output
 from bantin.model import Published
 from bantin.output import build_lock, check_output_path, write_site
 from bantin.render import Page
@@ -208,6 +210,7 @@ def test_write_site_refuses_urls_that_leave_the_output(tmp_path, url):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
 
 
+@pytest.mark.skipif(bantin.output.fcntl is None, reason="without flock a lock file is used")
 def test_build_lock_makes_the_parent_and_leaves_no_file(tmp_path):
     output = tmp_path / "deep" / "_site"
 
@@ -216,6 +219,64 @@ def test_build_lock_makes_the_parent_and_leaves_no_file(tmp_path):
 
     assert not output.exists()
     assert list((tmp_path / "deep").iterdir()) == []  # nothing written outside the output
+
+
+@pytest.fixture
+def without_flock(monkeypatch):
+    """build_lock as on Windows: a lock file beside the output, locked by its first byte. The
+    byte lock is msvcrt's on Windows; here flock stands in for it, with the same answers."""
+    fcntl = pytest.importorskip("fcntl")
+
+    def try_lock(descriptor):
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    monkeypatch.setattr(bantin.output, "fcntl", None)
+    monkeypatch.setattr(bantin.output, "_try_lock", try_lock)
+    monkeypatch.setattr(bantin.output, "_unlock", lambda descriptor: fcntl.flock(
+        descriptor, fcntl.LOCK_UN))
+
+
+def test_without_flock_a_second_build_waits_on_a_lock_file_beside_the_output(tmp_path,
+                                                                              without_flock):
+    output = tmp_path / "deep" / "_site"
+    entered, leave = threading.Event(), threading.Event()
+
+    def second_build():
+        with build_lock(output):
+            entered.set()
+            leave.wait(10)
+
+    with build_lock(output):
+        assert (tmp_path / "deep" / "._site.lock").is_file()
+        second = threading.Thread(target=second_build)
+        second.start()
+        assert not entered.wait(0.5)  # it waits as long as the first build holds the lock
+    assert entered.wait(10)  # then builds in turn
+    leave.set()
+    second.join()
+
+    assert [p.name for p in (tmp_path / "deep").iterdir()] == ["._site.lock"]
+
+
+@pytest.mark.skipif(os.name != "nt", reason="msvcrt exists only on Windows")
+def test_on_windows_the_lock_file_is_held_with_msvcrt(tmp_path):
+    lock_path = tmp_path / "._site.lock"
+    with bantin.output._lock_file(lock_path):
+        other = os.open(lock_path, os.O_RDWR)
+        try:
+            assert not bantin.output._try_lock(other)
+        finally:
+            os.close(other)
+    other = os.open(lock_path, os.O_RDWR)
+    try:
+        assert bantin.output._try_lock(other)
+        bantin.output._unlock(other)
+    finally:
+        os.close(other)
 
 
 def test_the_project_git_folder_is_refused(project):
