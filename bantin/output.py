@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -247,14 +249,14 @@ def _put(target: Path, entry: tuple, cache) -> None:
 def _replace(output_path: Path, wanted: dict, cache) -> int:
     new_path = output_path.parent / f".{output_path.name}.new-{os.getpid()}"
     old_path = output_path.parent / f".{output_path.name}.old-{os.getpid()}"
-    shutil.rmtree(new_path, ignore_errors=True)
+    _remove_tree(new_path)
     try:
         new_path.mkdir(parents=True)
         for rel, entry in wanted.items():
             _put(_target_path(new_path, rel), entry, cache)
         _swap(output_path, new_path, old_path)
     except BaseException:
-        shutil.rmtree(new_path, ignore_errors=True)
+        _remove_tree(new_path)
         raise
     return len(wanted)
 
@@ -269,7 +271,7 @@ def _update(output_path: Path, wanted: dict, state: OutputState, cache) -> int:
         return 0
     new_path = output_path.parent / f".{output_path.name}.new-{os.getpid()}"
     journal = output_path.parent / f".{output_path.name}.journal-{os.getpid()}"
-    shutil.rmtree(new_path, ignore_errors=True)
+    _remove_tree(new_path)
     try:
         new_path.mkdir(parents=True)
         for rel in changed:
@@ -279,7 +281,7 @@ def _update(output_path: Path, wanted: dict, state: OutputState, cache) -> int:
                                          "removed": removed}), encoding="utf-8")
         os.replace(temporary, journal)  # from here on the update is finished, even if killed
     except BaseException:
-        shutil.rmtree(new_path, ignore_errors=True)
+        _remove_tree(new_path)
         raise
     _apply_journal(output_path, journal)
     return len(changed)
@@ -313,7 +315,7 @@ def _apply_journal(output_path: Path, journal: Path) -> None:
             target = output_path / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
+                _remove_tree(target, ignore_errors=False)
             os.replace(source, target)
     for rel in plan["removed"]:
         target = output_path / rel
@@ -328,7 +330,7 @@ def _apply_journal(output_path: Path, journal: Path) -> None:
             except OSError:
                 break
             folder = folder.parent
-    shutil.rmtree(new_path, ignore_errors=True)
+    _remove_tree(new_path)
     journal.unlink()
 
 
@@ -360,7 +362,7 @@ def _remove_leftovers(output_path: Path) -> None:
             if kind == "old" and not os.path.lexists(output_path):
                 os.rename(path, output_path)
             else:
-                shutil.rmtree(path, ignore_errors=True)
+                _remove_tree(path)
     for path in sorted(output_path.parent.iterdir()):  # an uncommitted journal: never applied
         if path.name.startswith(f".{output_path.name}.journal-") and path.name.endswith(".tmp"):
             path.unlink()
@@ -379,7 +381,31 @@ def _swap(output_path: Path, new_path: Path, old_path: Path) -> None:
     except OSError:
         os.rename(old_path, output_path)
         raise
-    shutil.rmtree(old_path, ignore_errors=True)
+    _remove_tree(old_path)
+
+
+def _remove_tree(path: Path, ignore_errors: bool = True) -> None:
+    """shutil.rmtree that also removes read-only files, as git makes its objects: Windows
+    refuses to delete those until their read-only attribute is cleared. With `ignore_errors`,
+    what still cannot be removed stays (as rmtree's own ignore_errors)."""
+
+    def clear_read_only_and_retry(function, failed_path, error):
+        error = error if isinstance(error, BaseException) else error[1]  # onerror gives exc_info
+        if function in (os.unlink, os.remove, os.rmdir) and isinstance(error, PermissionError) \
+                and not os.path.islink(failed_path):
+            try:
+                os.chmod(failed_path, stat.S_IMODE(os.lstat(failed_path).st_mode) | stat.S_IWRITE)
+                function(failed_path)
+                return
+            except OSError:
+                pass
+        if not ignore_errors:
+            raise error
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=clear_read_only_and_retry)
+    else:  # onexc is new in 3.12; onerror is deprecated there
+        shutil.rmtree(path, onerror=clear_read_only_and_retry)
 
 
 def _copy_entry(source: Path, target: Path) -> None:

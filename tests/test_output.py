@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from pathlib import Path
 
@@ -277,6 +278,49 @@ def test_on_windows_the_lock_file_is_held_with_msvcrt(tmp_path):
         bantin.output._unlock(other)
     finally:
         os.close(other)
+
+
+@pytest.fixture
+def windows_deletion(monkeypatch):
+    """os.unlink refusing read-only files, as Windows does (git makes its objects read-only)."""
+    real_unlink = os.unlink
+
+    def unlink(path, *, dir_fd=None):
+        if not os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode & stat.S_IWRITE:
+            raise PermissionError(13, "Access is denied", path)
+        real_unlink(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+
+
+def test_read_only_files_of_the_old_output_are_removed_with_it(tmp_path, windows_deletion):
+    output = tmp_path / "_site"
+    objects = output / ".git" / "objects" / "ab"
+    objects.mkdir(parents=True)
+    (objects / "cdef").write_bytes(b"blob")
+    (objects / "cdef").chmod(0o444)
+    (output / "index.html").write_bytes(b"old home")
+
+    write_site(output, [Page("", b"new home", "home page")], [])
+
+    assert _tree(output) == {".git": b"<dir>", ".git/objects": b"<dir>",
+                             ".git/objects/ab": b"<dir>", ".git/objects/ab/cdef": b"blob",
+                             "index.html": b"new home"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]  # no ._site.old-… left
+
+
+def test_a_read_only_folder_in_the_way_of_a_file_is_removed_or_the_error_is_raised(tmp_path,
+                                                                                    windows_deletion):
+    folder = tmp_path / "a"
+    (folder / "b").mkdir(parents=True)
+    (folder / "b" / "c.txt").write_bytes(b"x")
+    (folder / "b" / "c.txt").chmod(0o444)
+
+    bantin.output._remove_tree(folder, ignore_errors=False)
+
+    assert not folder.exists()
+    with pytest.raises(FileNotFoundError):
+        bantin.output._remove_tree(folder, ignore_errors=False)
 
 
 def test_the_project_git_folder_is_refused(project):
