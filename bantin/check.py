@@ -101,7 +101,7 @@ def format_text(report: Report, colour: bool = False, language: str = SOURCE_LAN
     for path, group in groupby(report.findings, key=lambda f: f.path):
         group = list(group)
         width = max(len(f"{f.line}:") if f.line is not None else 0 for f in group)
-        lines = [paint("path", path or ".")]
+        lines = [paint("path", translate(path, language) or ".")]
         for finding in group:
             where = f"{finding.line}:" if finding.line is not None else ""
             lead = f"  {where:>{width}} " if width else "  "
@@ -147,7 +147,7 @@ def format_markdown(report: Report, language: str = SOURCE_LANGUAGE, source_url:
              f"{_markdown_text(translate(rest, language))}\n"]
     hint_label = translate(_("hint:"), language)
     for path, group in groupby(report.findings, key=lambda f: f.path):
-        shown = _markdown_text(path or ".")
+        shown = _markdown_text(translate(path, language) or ".")
         parts.append(f"### [{shown}]({source_url}{quote(path)})\n" if source_url and path
                      else f"### {shown}\n")
         for finding in group:

@@ -137,7 +137,7 @@ def _groups(articles, order, localities) -> tuple[DigestGroup, ...]:
     """Groups in tree order, each article once: under the first of its localities in that
     order (the entry names all of them). The ancestors of a group with articles are kept as
     (empty) headings so the hierarchy stays readable."""
-    rank = {locality.slug: position for position, (locality, _) in enumerate(order)}
+    rank = {locality.slug: position for position, (locality, _depth) in enumerate(order)}
     direct: dict[str, list] = {}
     unplaced = []
     for article in articles:

@@ -41,7 +41,7 @@ _WEBP_MAX_SIDE = 16383  # libwebp cannot encode a larger side; such widths get n
 # Pillow format → (file extension, MIME type) of what we write.
 _OUTPUT = MappingProxyType({"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"),
                             "WEBP": ("webp", WEBP_MIME)})
-_FORMAT_BY_MIME = MappingProxyType({mime: name for name, (_, mime) in _OUTPUT.items()})
+_FORMAT_BY_MIME = MappingProxyType({mime: name for name, (_suffix, mime) in _OUTPUT.items()})
 # What each readable format is resized into. A still GIF becomes PNG: resampling leaves far
 # more than 256 colours, which PNG keeps losslessly. MPO is how Pillow opens the multi-picture
 # JPEGs many cameras write; its first picture is the photo.

@@ -6,6 +6,7 @@ hash of its inputs and run in another process.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html as html_module
 import re
@@ -22,11 +23,14 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .config import HtmlPolicy
+from .messages import _
+from .parallel import process_context
 from .text import slugify
 from .validate import is_local_path
 
 MAX_SUMMARY = 280
 TIME_LIMIT = 10.0  # seconds for one article; only pathological Markdown comes near it
+_HELPER_START_LIMIT = 120.0  # seconds for a helper process to start (see _Helper)
 _EXTENSIONS = ["extra", "sane_lists", "toc"]
 _TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
          "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -50,7 +54,7 @@ _ENTITY = re.compile("&#?[0-9A-Za-z]+;")
 _ESCAPED = re.compile("\x02(\\d+)\x03")  # a backslash escape (\_ \* \.), until Markdown's unescape
 
 Rewrite = Callable[[str, str], str | None]  # (tag, url) → final URL, or None to leave it as is
-CONVERTER_VERSION = 1  # bump when the HTML made from the same text and policy changes
+CONVERTER_VERSION = 2  # bump when what the same text and policy give changes (2: Messages)
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def convert(renderer: MarkdownRenderer, text: str) -> Markup:
     try:
         return renderer.render(text)
     except MarkupError as error:
-        return Markup("", "", error=str(error))
+        return Markup("", "", (), error=error.args[0])  # the Message, shown in any language
 
 
 def conversion_key(text: str, policy: HtmlPolicy) -> str:
@@ -120,6 +124,7 @@ class MarkdownRenderer:
     """
 
     def __init__(self, policy: HtmlPolicy = HtmlPolicy()):
+        self._policy = policy
         self._extension = _CollectorExtension()
         self._converter = markdown.Markdown(
             extensions=[*_EXTENSIONS, self._extension],
@@ -134,19 +139,26 @@ class MarkdownRenderer:
     def render(self, text: str) -> Markup:
         """Convert Markdown to sanitised HTML, with placeholders for links to local files.
 
-        Raises MarkupError for Markdown nested too deeply or too slow to convert.
+        Raises MarkupError for Markdown nested too deeply or too slow to convert. A conversion
+        is stopped after TIME_LIMIT seconds: by an alarm signal where one can interrupt it (on
+        POSIX, in a main thread, as in every build worker), else in a helper process (Windows).
         """
+        if not _can_interrupt():
+            return _HELPER.render(self._policy, text)
+        with _time_limit(TIME_LIMIT):
+            return self._render_unlimited(text)
+
+    def _render_unlimited(self, text: str) -> Markup:
         # A prefix no editor wrote: derived from the text, so the same text gives the same HTML.
         collector = _Collector("bantin-link-" + hashlib.blake2b(
             text.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest() + "-")
         self._extension.collector = collector
         self._converter.reset()
         try:
-            with _time_limit(TIME_LIMIT):
-                html = self._converter.convert(text)
+            html = self._converter.convert(text)
         except RecursionError:
-            raise MarkupError("the Markdown is nested too deeply (lists or quotes inside each "
-                              "other)") from None
+            raise MarkupError(_("the Markdown is nested too deeply (lists or quotes inside each "
+                                "other)")) from None
         finally:
             self._extension.collector = None
         return Markup(self._cleaner.clean(html), collector.first_paragraph,
@@ -188,12 +200,15 @@ class _TimeUp(Exception):
     pass
 
 
+def _can_interrupt() -> bool:
+    """Whether an alarm signal can stop a conversion here: only POSIX has one, and only the main
+    thread receives it."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
 @contextmanager
 def _time_limit(seconds: float):
-    """Interrupt the block after `seconds` (main thread only; elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+    """Interrupt the block after `seconds` by SIGALRM (see _can_interrupt)."""
 
     def time_up(signum, frame):
         raise _TimeUp
@@ -203,11 +218,73 @@ def _time_limit(seconds: float):
     try:
         yield
     except _TimeUp:
-        raise MarkupError(f"converting the Markdown took over {seconds:g} s; it has a pathological "
-                          "construct (thousands of nested brackets or emphasis marks?)") from None
+        raise _time_up(seconds) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _time_up(seconds: float) -> MarkupError:
+    return MarkupError(_("converting the Markdown took over {seconds:g} s; it has a pathological "
+                         "construct (thousands of nested brackets or emphasis marks?)",
+                         seconds=seconds))
+
+
+class _Helper:
+    """A process converting for renderers that no signal can interrupt, ended (and replaced
+    when next needed) once a conversion takes over TIME_LIMIT seconds.
+
+    One per process, started when first needed and kept, like a cache: starting one (a new
+    Python importing Markdown) costs more than converting most articles, and the preview
+    builds again on every save. It holds no state of a build: it converts one text at a time.
+    """
+
+    def __init__(self):
+        self._pool = None  # a multiprocessing.Pool of one process, once started
+        self._lock = threading.RLock()  # one conversion at a time: each gets its whole limit
+
+    def render(self, policy: HtmlPolicy, text: str) -> Markup:
+        import multiprocessing
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = process_context().Pool(1)
+                # Started and ready before the clock runs: a new process takes a while to start.
+                self._wait(self._pool.apply_async(_render_in_helper, (policy, "")),
+                           _HELPER_START_LIMIT)
+            try:
+                return self._wait(self._pool.apply_async(_render_in_helper, (policy, text)),
+                                  TIME_LIMIT)
+            except multiprocessing.TimeoutError:
+                raise _time_up(TIME_LIMIT) from None
+
+    def _wait(self, pending, seconds: float):
+        import multiprocessing
+
+        try:
+            return pending.get(seconds)
+        except multiprocessing.TimeoutError:
+            self.stop()  # the only way to stop a conversion that is still running
+            raise
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool = None
+
+
+_HELPER = _Helper()
+
+
+def _render_in_helper(policy: HtmlPolicy, text: str) -> Markup:
+    """In the helper process: the conversion, with no limit (the caller keeps the time)."""
+    return _helper_renderer(policy)._render_unlimited(text)
+
+
+@functools.lru_cache(maxsize=8)  # in the helper process: one renderer per policy, set up once
+def _helper_renderer(policy: HtmlPolicy) -> MarkdownRenderer:
+    return MarkdownRenderer(policy)
 
 
 class _Collector:

@@ -23,6 +23,7 @@ from .digests import ArchiveYear, Digest, DigestLink, build_archive, build_diges
 from .images import (RASTER_SUFFIXES, SVG_SUFFIX, ImageInfo, Variant, picture_html, process_image,
                      replace_images)
 from .markup import MarkdownRenderer, Markup, convert, shorten
+from .messages import _
 from .pages import Published
 from .problems import WARNING, Problem
 from .text import fold, slugify, sort_key
@@ -355,17 +356,19 @@ def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_
     def rewrite(tag: str, target: str) -> str:
         if "\\" in target:
             # A Windows path (..\anh.jpg, C:\anh.jpg): browsers would read it as a path too.
-            _link_problem(article, target, f"{'image' if tag == 'img' else 'link'} '{target}' "
-                          "uses backslashes", problems,
-                          hint="write the path with forward slashes (/) from the article's "
-                               "folder, as in images/anh.jpg")
+            _link_problem(article, target, _("image '{target}' uses backslashes", target=target)
+                          if tag == "img" else _("link '{target}' uses backslashes", target=target),
+                          problems, "backslash-path",
+                          hint=_("write the path with forward slashes (/) from the article's "
+                                 "folder, as in images/anh.jpg"))
             return "#"
-        path, _, fragment = target.partition("#")
+        path, _hash, fragment = target.partition("#")
         rel = resolve_content_path(folder, unquote(path))
         if rel is None:
-            _link_problem(article, target, f"link '{target}' leaves content/", problems,
-                          hint="only files inside content/ are published; give the path from "
-                               "the article's folder to a file there")
+            _link_problem(article, target, _("link '{target}' leaves content/", target=target),
+                          problems, "link-leaves-content",
+                          hint=_("only files inside content/ are published; give the path from "
+                                 "the article's folder to a file there"))
             return "#"
         if rel in article_urls:
             site_url = article_urls[rel]
@@ -374,32 +377,40 @@ def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_
             if tag == "img":
                 link_to_picture[urls.link(site_url)] = site_url
                 if pictures.for_file(rel) is None and site_url in pictures.unreadable:
-                    _link_problem(article, target, f"image '{target}' cannot be read as an image",
-                                  problems)
+                    _link_problem(article, target, _("image '{target}' cannot be read as an "
+                                                     "image", target=target),
+                                  problems, "unreadable-image")
         elif rel in hidden_paths:  # a draft or future article: no page to link to yet
-            _link_problem(article, target, f"link to '{target}', an article that is not published "
-                          "(a draft, dated in the future, or with errors)", problems, severity=WARNING)
+            _link_problem(article, target, _("link to '{target}', an article that is not "
+                                             "published (a draft, dated in the future, or with "
+                                             "errors)", target=target),
+                          problems, "unpublished-link", severity=WARNING)
             return "#"
         else:
-            kind = "image" if tag == "img" else "file"
-            _link_problem(article, target, f"{kind} '{target}' not found (looked for content/{rel})",
-                          problems, hint="a path is read from the article's own folder; check "
-                                         "the spelling, or start it with / to read from content/")
+            _link_problem(article, target, _("image '{target}' not found (looked for "
+                                             "content/{rel})", target=target, rel=rel)
+                          if tag == "img" else _("file '{target}' not found (looked for "
+                                                 "content/{rel})", target=target, rel=rel),
+                          problems, "missing-image" if tag == "img" else "missing-file",
+                          hint=_("a path is read from the article's own folder; check the "
+                                 "spelling, or start it with / to read from content/"))
             return "#"
         return urls.link(site_url) + (f"#{fragment}" if fragment else "")
 
     link_to_picture: dict[str, str] = {}
     if markup.error:
         problems.append(Problem(article.source_path, article.body_line, markup.error,
-                                "simplify the Markdown of this article"))
+                                _("simplify the Markdown of this article"),
+                                code="markdown-too-complex"))
     body_html = markup.resolve(rewrite)
     if link_to_picture:
         body_html = replace_images(body_html, lambda src, alt: pictures.html(
             link_to_picture[src], alt) if src in link_to_picture else None)
     for src, alt in markup.images:
         if not alt.strip():
-            _link_problem(article, src, f"image '{src}' has no alt text", problems,
-                          hint="describe the image in the brackets: ![what it shows](file)",
+            _link_problem(article, src, _("image '{src}' has no alt text", src=src), problems,
+                          "missing-alt",
+                          hint=_("describe the image in the brackets: ![what it shows](file)"),
                           severity=WARNING)
     image = article.image
     image_url = None
@@ -409,24 +420,26 @@ def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_
             image_url = file_urls[rel][0]
             if pictures.for_file(rel) is None and image_url in pictures.unreadable:
                 problems.append(Problem(article.source_path, image.line,
-                                        f"'image.src': '{image.src}' cannot be read as an image"))
+                                        _("'image.src': '{src}' cannot be read as an image",
+                                          src=image.src), code="unreadable-image"))
         else:
             problems.append(Problem(article.source_path, image.line,
-                                    f"'image.src': file '{image.src}' not found",
-                                    "put the image beside the article and give its file name"))
+                                    _("'image.src': file '{src}' not found", src=image.src),
+                                    _("put the image beside the article and give its file name"),
+                                    code="missing-image"))
         if not image.alt:
-            problems.append(Problem(article.source_path, image.line, "'image' has no 'alt' text",
-                                    "add `alt:` describing the image for readers who cannot see it",
-                                    WARNING))
+            problems.append(Problem(article.source_path, image.line, _("'image' has no 'alt' text"),
+                                    _("add `alt:` describing the image for readers who cannot "
+                                      "see it"), WARNING, code="missing-alt"))
     return replace(article, summary=article.summary or shorten(markup.first_paragraph),
                    summary_is_excerpt=not article.summary, text=markup.text,
                    url=article_urls[article.rel_path], body_html=body_html, image_url=image_url)
 
 
-def _link_problem(article, target, message, problems, hint="", severity="error"):
+def _link_problem(article, target, message, problems, code, hint="", severity="error"):
     line = next((article.body_line + i for i, text in enumerate(article.body.split("\n"))
                  if target in text), None)
-    problems.append(Problem(article.source_path, line, message, hint, severity))
+    problems.append(Problem(article.source_path, line, message, hint, severity, code=code))
 
 
 def _build_localities(config: SiteConfig, parents: dict, urls: Urls):

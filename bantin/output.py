@@ -1,17 +1,25 @@
 """Stage 6: write the pages into a fresh folder beside the output, then swap it in."""
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
+import stat
+import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import _
 from .pages import Published
 from .problems import Problem
 from .urls import output_file
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds lock a file beside the output instead (_lock_file)
+    fcntl = None
 
 # Kept from the previous output: people deploy from a git worktree in _site/, with a CNAME.
 KEEP_NAMES = (".git", "CNAME")
@@ -28,32 +36,39 @@ def check_output_path(project_path: Path, output_path: Path, force: bool = False
     """
     project = project_path.resolve()
     target = Path(os.path.abspath(output_path))
-    label = f"output folder '{shown or output_path}'"
-    default_hint = "set `output_dir:` in site.yaml to a folder such as _site" if where[0] else \
-        "give --output a folder such as _site"
+    folder = str(shown or output_path)
+    default_hint = _("set `output_dir:` in site.yaml to a folder such as _site") if where[0] else \
+        _("give --output a folder such as _site")
 
-    def refuse(message: str, hint: str = default_hint):
-        return [Problem(where[0], where[1], f"{label} {message}", hint)]
+    def refuse(message: str, code: str, hint: str = default_hint):
+        return [Problem(where[0], where[1], message, hint, code=code)]
 
     if target.is_symlink():
-        return refuse("is a symbolic link")
+        return refuse(_("output folder '{folder}' is a symbolic link", folder=folder),
+                      "output-is-link")
     resolved = target.resolve()
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
-        return refuse("is the root or home folder")
+        return refuse(_("output folder '{folder}' is the root or home folder", folder=folder),
+                      "output-is-root-or-home")
     if project.is_relative_to(resolved):
-        return refuse("is the project folder or holds it")
+        return refuse(_("output folder '{folder}' is the project folder or holds it",
+                        folder=folder), "output-holds-project")
     if Path.home().resolve().is_relative_to(resolved):
-        return refuse("holds the home folder")
+        return refuse(_("output folder '{folder}' holds the home folder", folder=folder),
+                      "output-holds-home")
     for name in ("content", "themes", "templates", *_VCS_NAMES):
         source = project / name
         if resolved.is_relative_to(source) or source.is_relative_to(resolved):
-            return refuse(f"is or lies inside {name}/")
+            return refuse(_("output folder '{folder}' is or lies inside {name}/", folder=folder,
+                            name=name), "output-in-sources")
     if resolved.exists() and not resolved.is_dir():
-        return refuse("is a file")
+        return refuse(_("output folder '{folder}' is a file", folder=folder), "output-is-file")
     if resolved.is_dir() and any((resolved / name).exists() for name in _SOURCE_NAMES):
-        return refuse("holds source files (site.yaml, content/ …)")
+        return refuse(_("output folder '{folder}' holds source files (site.yaml, content/ …)",
+                        folder=folder), "output-holds-sources")
     if not resolved.is_relative_to(project) and not force:
-        return refuse("lies outside the project", "add --force to write there anyway")
+        return refuse(_("output folder '{folder}' lies outside the project", folder=folder),
+                      "output-outside-project", _("add --force to write there anyway"))
     return []
 
 
@@ -61,16 +76,62 @@ def check_output_path(project_path: Path, output_path: Path, force: bool = False
 def build_lock(output_path: Path):
     """One build at a time per output folder: a second build waits, then builds in turn.
 
-    The lock is held on the folder that holds the output, so no lock file is left beside it.
+    Where there is flock (Linux, macOS) the lock is held on the folder that holds the output,
+    so no file is left beside it; elsewhere (Windows) on `.<output name>.lock` beside it.
     """
     output_path = Path(os.path.abspath(output_path))
     output_path.parent.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:
+        with _lock_file(output_path.parent / f".{output_path.name}.lock"):
+            yield
+        return
     descriptor = os.open(output_path.parent, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
         os.close(descriptor)  # releases the lock
+
+
+_LOCK_RETRY_SECONDS = 0.1  # how often a waiting build tries the lock file again
+
+
+@contextmanager
+def _lock_file(lock_path: Path):
+    """Hold an exclusive lock on `lock_path` (made when missing), waiting as long as it takes.
+
+    The file is left in place: deleting it would let a third build lock a new file while the
+    second still waits on the old one.
+    """
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        while not _try_lock(descriptor):
+            time.sleep(_LOCK_RETRY_SECONDS)
+        try:
+            yield
+        finally:
+            _unlock(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _try_lock(descriptor: int) -> bool:
+    """Lock the first byte of the file, or say at once that another process holds it."""
+    import msvcrt  # only here: Windows, where there is no flock
+
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    try:
+        msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(descriptor: int) -> None:
+    import msvcrt
+
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
 
 
 def write_site(output_path: Path, pages, files, cache=None, state: OutputState | None = None) -> int:
@@ -155,7 +216,7 @@ def _manifest(output_path: Path, wanted: dict, state: OutputState | None) -> dic
     """
     manifest = {}
     previous = state.previous if state is not None and state.previous is not None else {}
-    for rel, (digest, size, _) in wanted.items():
+    for rel, (digest, _size, _item) in wanted.items():
         known = previous.get(rel)
         if known is not None and known[0] == digest and state.present.get(rel) == known[1:]:
             manifest[rel] = known
@@ -170,7 +231,7 @@ def _manifest(output_path: Path, wanted: dict, state: OutputState | None) -> dic
 
 def _put(target: Path, entry: tuple, cache) -> None:
     """Write one file of the site at `target` (a new path)."""
-    digest, _, item = entry
+    digest, _size, item = entry
     if isinstance(item, Published):
         shutil.copyfile(item.source_path, target)
         return
@@ -178,8 +239,8 @@ def _put(target: Path, entry: tuple, cache) -> None:
     if content is None:
         content = cache.read_page(digest) if cache is not None else None
         if content is None:  # changed by another build since this one looked: build again
-            raise OSError(f"the output changed while this build ran ({item.url or 'home'}); "
-                          "build again")
+            raise OSError(_("the output changed while this build ran ({url}); build again",
+                            url=item.url or "home"))
     target.write_bytes(content)
     if cache is not None and item.digest:
         cache.keep_page(item.digest, target)
@@ -188,21 +249,21 @@ def _put(target: Path, entry: tuple, cache) -> None:
 def _replace(output_path: Path, wanted: dict, cache) -> int:
     new_path = output_path.parent / f".{output_path.name}.new-{os.getpid()}"
     old_path = output_path.parent / f".{output_path.name}.old-{os.getpid()}"
-    shutil.rmtree(new_path, ignore_errors=True)
+    _remove_tree(new_path)
     try:
         new_path.mkdir(parents=True)
         for rel, entry in wanted.items():
             _put(_target_path(new_path, rel), entry, cache)
         _swap(output_path, new_path, old_path)
     except BaseException:
-        shutil.rmtree(new_path, ignore_errors=True)
+        _remove_tree(new_path)
         raise
     return len(wanted)
 
 
 def _update(output_path: Path, wanted: dict, state: OutputState, cache) -> int:
     previous, present = state.previous, state.present
-    changed = [rel for rel, (digest, _, _) in wanted.items()
+    changed = [rel for rel, (digest, _size, _item) in wanted.items()
                if rel not in previous or previous[rel][0] != digest
                or present.get(rel) != previous[rel][1:]]
     removed = sorted(rel for rel in present if rel not in wanted)
@@ -210,7 +271,7 @@ def _update(output_path: Path, wanted: dict, state: OutputState, cache) -> int:
         return 0
     new_path = output_path.parent / f".{output_path.name}.new-{os.getpid()}"
     journal = output_path.parent / f".{output_path.name}.journal-{os.getpid()}"
-    shutil.rmtree(new_path, ignore_errors=True)
+    _remove_tree(new_path)
     try:
         new_path.mkdir(parents=True)
         for rel in changed:
@@ -220,7 +281,7 @@ def _update(output_path: Path, wanted: dict, state: OutputState, cache) -> int:
                                          "removed": removed}), encoding="utf-8")
         os.replace(temporary, journal)  # from here on the update is finished, even if killed
     except BaseException:
-        shutil.rmtree(new_path, ignore_errors=True)
+        _remove_tree(new_path)
         raise
     _apply_journal(output_path, journal)
     return len(changed)
@@ -254,7 +315,7 @@ def _apply_journal(output_path: Path, journal: Path) -> None:
             target = output_path / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
+                _remove_tree(target, ignore_errors=False)
             os.replace(source, target)
     for rel in plan["removed"]:
         target = output_path / rel
@@ -269,7 +330,7 @@ def _apply_journal(output_path: Path, journal: Path) -> None:
             except OSError:
                 break
             folder = folder.parent
-    shutil.rmtree(new_path, ignore_errors=True)
+    _remove_tree(new_path)
     journal.unlink()
 
 
@@ -301,7 +362,7 @@ def _remove_leftovers(output_path: Path) -> None:
             if kind == "old" and not os.path.lexists(output_path):
                 os.rename(path, output_path)
             else:
-                shutil.rmtree(path, ignore_errors=True)
+                _remove_tree(path)
     for path in sorted(output_path.parent.iterdir()):  # an uncommitted journal: never applied
         if path.name.startswith(f".{output_path.name}.journal-") and path.name.endswith(".tmp"):
             path.unlink()
@@ -320,7 +381,31 @@ def _swap(output_path: Path, new_path: Path, old_path: Path) -> None:
     except OSError:
         os.rename(old_path, output_path)
         raise
-    shutil.rmtree(old_path, ignore_errors=True)
+    _remove_tree(old_path)
+
+
+def _remove_tree(path: Path, ignore_errors: bool = True) -> None:
+    """shutil.rmtree that also removes read-only files, as git makes its objects: Windows
+    refuses to delete those until their read-only attribute is cleared. With `ignore_errors`,
+    what still cannot be removed stays (as rmtree's own ignore_errors)."""
+
+    def clear_read_only_and_retry(function, failed_path, error):
+        error = error if isinstance(error, BaseException) else error[1]  # onerror gives exc_info
+        if function in (os.unlink, os.remove, os.rmdir) and isinstance(error, PermissionError) \
+                and not os.path.islink(failed_path):
+            try:
+                os.chmod(failed_path, stat.S_IMODE(os.lstat(failed_path).st_mode) | stat.S_IWRITE)
+                function(failed_path)
+                return
+            except OSError:
+                pass
+        if not ignore_errors:
+            raise error
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=clear_read_only_and_retry)
+    else:  # onexc is new in 3.12; onerror is deprecated there
+        shutil.rmtree(path, onerror=clear_read_only_and_retry)
 
 
 def _copy_entry(source: Path, target: Path) -> None:

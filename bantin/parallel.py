@@ -27,13 +27,18 @@ def jobs_for(jobs: int, items: int) -> int:
 
 def run_chunks(function, chunks: list, jobs: int, initializer=None, initargs=()) -> list:
     """[function(chunk) for chunk in chunks], in `jobs` worker processes."""
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer,
-                             initargs=initargs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=process_context(),
+                             initializer=initializer, initargs=initargs) as pool:
         return list(pool.map(function, chunks))
+
+
+def process_context():
+    """How new processes start: never by forking this one, which may be running threads."""
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
 
 
 def split(items: list, parts: int) -> list[list]:

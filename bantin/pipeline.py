@@ -11,6 +11,7 @@ from pathlib import Path
 from .cache import CACHE_SUBDIR, STAMP, BuildCache, key_of
 from .config import CONFIG_NAME, SiteConfig, read_config
 from .inputs import InputHasher
+from .messages import _
 from .output import build_lock, check_output_path, read_output_state, write_site
 from .pages import Page, Published
 from .parallel import default_jobs
@@ -145,9 +146,12 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
                 try:
                     written = write_site(output_path, pages, files, cache, output)    # 6
                 except OSError as error:
+                    reason = error.strerror or (error.args[0] if len(error.args) == 1 else "")
                     raise BuildError([Problem(str(error.filename or output_path), None,
-                                              f"cannot write the site: {error.strerror or error}",
-                                              "the previous output was left as it was")]) from None
+                                              _("cannot write the site: {reason}", reason=reason
+                                                if isinstance(reason, str) else str(reason)),
+                                              _("the previous output was left as it was"),
+                                              code="cannot-write")]) from None
                 timings.lap("write")
         result = BuildResult(site, tuple(pages), tuple(files), written, output_path,
                              tuple(sorted(problems, key=Problem.sort_key)), timings,

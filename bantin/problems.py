@@ -33,7 +33,7 @@ class Problem:
 
     def format(self, language: str = SOURCE_LANGUAGE) -> str:
         """The compiler-style line: `path:line: message — hint`, in `language`."""
-        where = self.path
+        where = translate(self.path, language)  # a page's origin ("home page") may be a Message
         if where and self.line is not None:
             where += f":{self.line}"
         message = translate(self.message, language)

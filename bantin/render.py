@@ -15,6 +15,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
+from .messages import _
 from .model import Site, TreeNode
 from .pages import Page, Published
 from .problems import Problem
@@ -119,9 +120,9 @@ class _SiteAccess:
 
 def plain_files(site: Site) -> list[Page]:
     """Files for the host rather than readers: GitHub Pages' CNAME and .nojekyll."""
-    pages = [Page(".nojekyll", b"", "GitHub Pages (no Jekyll processing)")]
+    pages = [Page(".nojekyll", b"", _("GitHub Pages (no Jekyll processing)"))]
     if site.config.cname:
-        pages.append(Page("CNAME", f"{site.config.cname}\n".encode(), "site.yaml cname"))
+        pages.append(Page("CNAME", f"{site.config.cname}\n".encode(), _("site.yaml cname")))
     return pages
 
 
@@ -129,44 +130,45 @@ def plan_pages(site: Site) -> list[PageSpec]:
     """Every page and feed of the site, in a stable order."""
     urls, size = site.urls, site.config.page_size
     newest = _newest(site.articles)
-    specs = [PageSpec(HOME_URL, "index.html", "home", (), "home page", newest),
-             PageSpec(NOT_FOUND_URL, "404.html", "plain", (), "404 page"),
-             PageSpec(urls.localities(), "localities.html", "localities", (), "localities index",
-                      newest),
-             PageSpec(urls.topics(), "topics.html", "topics", (), "topics index", newest),
-             PageSpec(urls.archive(), "archive.html", "archive", (), "archive", newest),
-             PageSpec(urls.search(), "search.html", "search", (), "search page")]
+    specs = [PageSpec(HOME_URL, "index.html", "home", (), _("home page"), newest),
+             PageSpec(NOT_FOUND_URL, "404.html", "plain", (), _("404 page")),
+             PageSpec(urls.localities(), "localities.html", "localities", (),
+                      _("localities index"), newest),
+             PageSpec(urls.topics(), "topics.html", "topics", (), _("topics index"), newest),
+             PageSpec(urls.archive(), "archive.html", "archive", (), _("archive"), newest),
+             PageSpec(urls.search(), "search.html", "search", (), _("search page"))]
     specs += _paginate(site, site.articles, urls.articles, "articles.html", "articles", (),
-                       "article list")
+                       _("article list"))
     specs += _paginate(site, site.digests, urls.digests, "digests.html", "digests", (),
-                       "digest index", newest_of=lambda digests: [a for d in digests
-                                                                  for a in d.articles])
+                       _("digest index"), newest_of=lambda digests: [a for d in digests
+                                                                     for a in d.articles])
     for article in site.articles:
         specs.append(PageSpec(article.url, "article.html", "article", (article.url,),
                               article.source_path, _newest([article])))
     for locality in site.localities.values():
         specs += _paginate(site, site.locality_articles[locality.slug],
                            lambda n, s=locality.slug: urls.locality(s, n), "locality.html",
-                           "locality", (locality.slug,), f"locality {locality.slug}")
+                           "locality", (locality.slug,), _("locality {slug}", slug=locality.slug))
     for topic in site.topics:
         specs += _paginate(site, site.topic_articles[topic.slug],
                            lambda n, s=topic.slug: urls.topic(s, n), "topic.html", "topic",
-                           (topic.slug,), f"topic {topic.slug}")
+                           (topic.slug,), _("topic {slug}", slug=topic.slug))
     for index, digest in enumerate(site.digests):
         specs.append(PageSpec(digest.url, "digest.html", "digest", (index,),
-                              f"digest {digest.key}", _newest(digest.articles)))
+                              _("digest {key}", key=digest.key), _newest(digest.articles)))
     for year_index, year in enumerate(site.archive):
         specs += _paginate(site, year.articles, lambda n, y=year.year: urls.archive(y, page=n),
                            "archive_year.html", "archive_year", (year_index,),
-                           f"archive {year.year}")
+                           _("archive {year}", year=year.year))
         for month_index, month in enumerate(year.months):
             specs += _paginate(site, month.articles,
                                lambda n, m=month: urls.archive(m.year, m.month, n),
                                "archive_month.html", "archive_month", (year_index, month_index),
-                               f"archive {month.year}-{month.month:02d}")
+                               _("archive {year}-{month:02d}", year=month.year, month=month.month))
     feeds = [HOME_URL] + [l.url for l in site.localities.values()] + [t.url for t in site.topics] \
         + [urls.digests()]
-    specs += [PageSpec(urls.feed(page_url), "", "feed", (page_url,), f"feed {urls.feed(page_url)}")
+    specs += [PageSpec(urls.feed(page_url), "", "feed", (page_url,),
+                       _("feed {url}", url=urls.feed(page_url)))
               for page_url in feeds]
     return specs
 
@@ -270,7 +272,7 @@ def sitemap_files(site: Site, specs: list[PageSpec]) -> list[Page]:
     urls = site.urls
     entries = [(urls.absolute(spec.url), spec.lastmod) for spec in specs
                if spec.url != NOT_FOUND_URL and spec.kind != "feed"]
-    return [Page(SITEMAP_URL, feeds_module.sitemap(entries), "sitemap"),
+    return [Page(SITEMAP_URL, feeds_module.sitemap(entries), _("sitemap")),
             Page(ROBOTS_URL, feeds_module.robots_txt(urls.absolute(SITEMAP_URL)), "robots.txt")]
 
 
@@ -313,8 +315,8 @@ def _paginate(site: Site, articles, url_of, template: str, kind: str, args: tupl
         items = articles[(number - 1) * size:number * size]
         items = [by_url[a] if isinstance(a, str) else a for a in items]
         yield PageSpec(url_of(number), template, kind, args + (number,),
-                       origin if number == 1 else f"{origin}, page {number}",
-                       _newest(newest_of(items)))
+                       origin if number == 1 else _("{origin}, page {number}", origin=origin,
+                                                    number=number), _newest(newest_of(items)))
 
 
 def _paginator(site: Site, articles, number: int, size: int, url_of) -> Paginator:
@@ -339,28 +341,33 @@ def render_page(env: jinja2.Environment, spec: PageSpec, context: dict, project_
         # Listed once, with the first page that needed the template, not once per page.
         if not any(p.path == path and p.line == error.lineno and
                    p.message.endswith(f": {error.message}") for p in problems):
-            problems.append(Problem(path, error.lineno, f"template syntax error while rendering "
-                                    f"{spec.origin} ({spec.url or 'home'}): {error.message}"))
+            problems.append(Problem(path, error.lineno, _(
+                "template syntax error while rendering {origin} ({url}): {detail}",
+                origin=spec.origin, url=spec.url or "home", detail=error.message),
+                code="template-syntax"))
         return None
     except jinja2.TemplateNotFound as error:
         path, line = _template_frame(error, project_path)  # the template that asked for it
-        detail = f"template '{error.name}' not found"
+        detail = _("template '{name}' not found", name=error.name)
         if not any(p.path == (path or spec.origin) and p.line == line and p.message.endswith(detail)
                    for p in problems):
-            problems.append(Problem(path or spec.origin, line, f"error while rendering {spec.origin} "
-                                    f"({spec.url or 'home'}): {detail}" if path else detail,
-                                    "add it to the theme or to templates/"))
+            problems.append(Problem(path or spec.origin, line, _(
+                "error while rendering {origin} ({url}): {detail}", origin=spec.origin,
+                url=spec.url or "home", detail=detail) if path else detail,
+                _("add it to the theme or to templates/"), code="template-not-found"))
         return None
     except Exception as error:  # noqa: BLE001 - any mistake in a template is the theme's, not ours
         path, line = _template_frame(error, project_path)
-        detail = error.args[0] if isinstance(error, KeyError) and error.args else error
-        detail = f"{type(error).__name__}: {detail}"
+        detail = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+        detail = detail if isinstance(detail, str) else str(detail)  # ours are Messages
+        kind = type(error).__name__
         path = path or spec.template
         # Listed once, with the first page it broke, not once per page.
-        if not any(p.path == path and p.line == line and p.message.endswith(f": {detail}")
+        if not any(p.path == path and p.line == line and p.message.endswith(f": {kind}: {detail}")
                    for p in problems):
-            problems.append(Problem(path, line, f"error while rendering {spec.origin} "
-                                                f"({spec.url or 'home'}): {detail}"))
+            problems.append(Problem(path, line, _(
+                "error while rendering {origin} ({url}): {kind}: {detail}", origin=spec.origin,
+                url=spec.url or "home", kind=kind, detail=detail), code="template-error"))
         return None
     return html.encode("utf-8")
 
@@ -374,9 +381,10 @@ def find_url_clashes(pages: list[Page], files: list[Published]) -> list[Problem]
         if key in seen and seen[key][1] != origin:
             first_url, first_origin = seen[key]
             problems.append(Problem(origin, None,
-                                    f"'{output_file(url)}' is also produced by {first_origin}",
-                                    "give one of them another `slug:` (paths may not differ only "
-                                    "in case)"))
+                                    _("'{path}' is also produced by {origin}",
+                                      path=str(output_file(url)), origin=first_origin),
+                                    _("give one of them another `slug:` (paths may not differ "
+                                      "only in case)"), code="duplicate-output"))
         else:
             seen.setdefault(key, (url, origin))
     return problems
@@ -392,8 +400,8 @@ class _TemplateLoader(jinja2.FileSystemLoader):
             paths = [Path(folder, *split_template_path(template)) for folder in self.searchpath]
             filename = next((str(path) for path in paths if path.is_file()), template)
             line = error.object[:error.start].count(b"\n") + 1
-            raise jinja2.TemplateSyntaxError("the file is not UTF-8 text; save it as UTF-8", line,
-                                             template, filename) from None
+            raise jinja2.TemplateSyntaxError(_("the file is not UTF-8 text; save it as UTF-8"),
+                                             line, template, filename) from None
 
 
 def make_environment(site: Site, theme: Theme, project_path: Path, files,
@@ -403,7 +411,7 @@ def make_environment(site: Site, theme: Theme, project_path: Path, files,
     site_templates = project_path / SITE_TEMPLATES_DIR
     if site_templates.is_dir():
         folders.append(str(site_templates))
-    folders += [str(folder / "templates") for _, folder in theme.chain]
+    folders += [str(folder / "templates") for _name, folder in theme.chain]
     prefixed = {name: _TemplateLoader(str(folder / "templates")) for name, folder in theme.chain}
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([_TemplateLoader(folders), jinja2.PrefixLoader(prefixed)]),
@@ -451,8 +459,8 @@ class _Helpers:
     def t(self, key: str, **values) -> str:
         """A UI string of the theme, with {placeholders} filled in; count picks one/other."""
         if key not in self.strings:
-            raise KeyError(f"no UI string '{key}' for language '{self.site.config.language}' "
-                           f"in the theme's i18n file")
+            raise KeyError(_("no UI string '{key}' for language '{language}' in the theme's "
+                             "i18n file", key=key, language=self.site.config.language))
         text = self.strings[key]
         if isinstance(text, dict):
             text = text.get("one" if values.get("count") == 1 else "other", "")
@@ -470,7 +478,7 @@ class _Helpers:
         """A link to a theme static file, versioned by its content so browsers may cache it."""
         site_url = self.site.urls.asset(rel_path)
         if site_url not in self.files:
-            raise KeyError(f"no static file '{rel_path}' in the theme")
+            raise KeyError(_("no static file '{path}' in the theme", path=rel_path))
         if site_url not in self.asset_versions:
             digest = hashlib.sha256(self.files[site_url].read_bytes()).hexdigest()[:10]
             self.asset_versions[site_url] = digest

@@ -63,7 +63,7 @@ class Snapshot:
 
     build_id: str  # "" until a build succeeds; a new one for every good build that changed something
     base_path: str  # "/bantin/"
-    language: str
+    language: str  # of the preview's own words: --lang, BANTIN_LANG, then the site's (messages.py)
     pages: Mapping[str, bytes] = field(default_factory=dict)  # output path → bytes
     files: Mapping[str, Path] = field(default_factory=dict)  # output path → file copied as it is
     fingerprint: str = ""
@@ -91,11 +91,13 @@ class Response:
 class Preview:
     """The current Snapshot, replaced whole by each rebuild and watched by the event streams."""
 
-    def __init__(self, project_path: Path, port: int, include_future: bool = False):
+    def __init__(self, project_path: Path, port: int, include_future: bool = False,
+                 language: str | None = None):
         self.project_path = project_path
         self.port = port
         self.include_future = include_future
-        self.snapshot = Snapshot("", "/", "vi")
+        self.language = language  # the --lang option
+        self.snapshot = Snapshot("", "/", choose_language(language))
         self.version = 0  # bumped whenever the snapshot changes
         self.closed = False
         self._session = secrets.token_hex(4)  # tabs left open from an earlier `serve` reload too
@@ -110,7 +112,8 @@ class Preview:
         try:
             config = load_config(self.project_path)
             if not current.build_id:  # nothing served yet: show the problems where the site will be
-                current = replace(current, base_path=config.base_path, language=config.language)
+                current = replace(current, base_path=config.base_path,
+                                  language=choose_language(self.language, config.language))
             base_url = f"http://127.0.0.1:{self.port}{config.base_path}"
             result = build_site(self.project_path, base_url=base_url, include_drafts=True,
                                 include_future=self.include_future, write=False,
@@ -141,7 +144,8 @@ class Preview:
         if outcome == "changed":
             self._builds += 1
             self._publish(Snapshot(f"{self._session}-{self._builds}", config.base_path,
-                                   config.language, pages, files, fingerprint))
+                                   choose_language(self.language, config.language), pages, files,
+                                   fingerprint))
         return Rebuild(outcome, time.perf_counter() - started, result.problems,
                        len(result.site.articles), len(result.pages))
 
@@ -182,7 +186,7 @@ def serve(project_path: Path, host: str = "127.0.0.1", port: int = 8000,
                         "with --port"), code="port-in-use")
               .format(choose_language(language, lambda: read_language(project_path))), file=err)
         return 1
-    preview = Preview(project_path, server.server_address[1], include_future)
+    preview = Preview(project_path, server.server_address[1], include_future, language)
     server.preview = preview
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                               name="bantin-http", daemon=True)
@@ -329,7 +333,7 @@ def resolve(snapshot: Snapshot, raw_path: str) -> Response:
         link = html.escape(base)
         text = translate(_("404: this preview serves the site at {link}.",
                            link=f'<a href="{link}">{link}</a>'),
-                         choose_language(site_language=snapshot.language))
+                         snapshot.language)
         return _html(snapshot, HTTPStatus.NOT_FOUND,
                      f'<!doctype html><meta charset="utf-8"><title>404</title><body>'
                      f'<p>{text}</p></body>'.encode())
@@ -410,7 +414,7 @@ def live_script(snapshot: Snapshot) -> str:
 
 def overlay_html(snapshot: Snapshot) -> str:
     """The problems of the failed build, over the last good page. Every value is escaped."""
-    language = choose_language(site_language=snapshot.language)
+    language = snapshot.language
     errors = sum(p.is_error for p in snapshot.problems)
     title = translate(_n("The site could not be rebuilt: {count} error",
                          "The site could not be rebuilt: {count} errors", errors), language)

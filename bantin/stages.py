@@ -13,6 +13,7 @@ from .config import SiteConfig
 from .content import CONTENT_DIR, Content, list_content, parse_source, read_article_bytes
 from .localities import LocalityIndex
 from .markup import MarkdownRenderer, Markup, conversion_key, convert
+from .messages import _
 from .digests import ArchiveMonth, ArchiveYear, Digest, DigestGroup, DigestLink
 from .model import Locality, Shared, Site, TreeNode
 from .validate import BuildOptions, is_published
@@ -172,7 +173,7 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
         sitemap, robots = sitemap_files(site, specs)
         cache.put("page", sitemap_key, (sitemap.digest, sitemap.size, None))
     else:
-        sitemap = Page(SITEMAP_URL, content or None, "sitemap", entry[0], entry[1])
+        sitemap = Page(SITEMAP_URL, content or None, _("sitemap"), entry[0], entry[1])
         robots = sitemap_files(site, [])[1]
     pages_done += [sitemap, robots]
     timings.counts["pages_rendered"] = len(todo)

@@ -12,6 +12,7 @@ import pytest
 
 import bantin.parallel
 from bantin.pipeline import CACHE_DIR, build_site
+from bantin.problems import BuildError
 
 from conftest import BUILD_TIME
 
@@ -223,6 +224,31 @@ def test_a_build_killed_after_its_journal_is_finished_by_the_next(example_projec
 
     assert not list(example_project.glob("._site.*"))
     assert _tree(example_project / "_site") == _cold(example_project, tmp_path, "cold")
+
+
+def test_a_build_that_cannot_write_says_why_and_keeps_the_output(example_project, monkeypatch):
+    import bantin.output
+
+    _build(example_project)
+    site = example_project / "_site"
+    (site / "index.html").write_text("<p>sửa tay</p>", encoding="utf-8")
+    before = _tree(site)
+    shutil.rmtree(example_project / CACHE_DIR / "build" / "pages")
+    # As if the output was seen unchanged, then changed by someone else before it was written.
+    monkeypatch.setattr(bantin.output.OutputState, "holds", lambda self, url, digest: True)
+
+    with pytest.raises(BuildError) as raised:
+        _build(example_project)
+
+    [problem] = raised.value.problems
+    assert problem.code == "cannot-write"
+    assert problem.format() == (f"{site}: cannot write the site: the output changed while this "
+                                "build ran (home); build again — the previous output was left "
+                                "as it was")
+    assert problem.format("vi") == (f"{site}: không ghi được trang: thư mục kết quả đã thay đổi "
+                                    "trong lúc đang dựng trang (home); hãy dựng lại — trang đã "
+                                    "dựng trước đó vẫn giữ nguyên")
+    assert _tree(site) == before
 
 
 def test_an_article_coming_due_is_published_without_an_edit(example_project, tmp_path):

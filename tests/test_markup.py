@@ -1,10 +1,14 @@
 """Markdown → safe HTML: raw HTML sanitised, dangerous links dropped, links handed to a rewrite."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
+import bantin.markup
 from bantin.config import HtmlPolicy
-from bantin.markup import MAX_SUMMARY, render_markdown, shorten
+from bantin.markup import MAX_SUMMARY, MarkdownRenderer, convert, render_markdown, shorten
+from bantin.messages import translate
 
 
 def _keep(tag, url):
@@ -183,3 +187,70 @@ def test_plain_text_of_the_body_has_each_block_on_a_line():
                              "| Mô hình | 24.254 |\n\n<script>bad()</script>\n\nHết.", _keep)
 
     assert markup.text == "Người dân & cán bộ\na\nb\nMô hình\n24.254\nHết."
+
+
+def test_markdown_nested_too_deeply_is_a_markup_error_in_the_readers_language():
+    markup = convert(MarkdownRenderer(), "- " * 500 + "x\n")
+
+    assert (markup.html, markup.images, markup.links) == ("", (), ())
+    assert markup.error == "the Markdown is nested too deeply (lists or quotes inside each other)"
+    assert translate(markup.error, "vi") == ("phần Markdown lồng nhau quá sâu (danh sách hoặc "
+                                             "trích dẫn nằm trong nhau quá nhiều lớp)")
+
+
+# --- the time limit where no alarm signal can stop a conversion (Windows, other threads) -------
+
+SLOW = "[" * 5000 + "x" + "]" * 5000  # seconds of Python-Markdown's bracket matching
+
+
+@pytest.fixture
+def no_alarm(monkeypatch):
+    """Conversions as on Windows: no SIGALRM, so each runs in the helper process."""
+    monkeypatch.setattr(bantin.markup, "_can_interrupt", lambda: False)
+    yield
+    bantin.markup._HELPER.stop()
+
+
+def test_without_an_alarm_the_helper_process_converts_the_same(monkeypatch):
+    text = "Xem [bài kia](a.md) và ![Ảnh](b.png).\n\n## Đầu mục\n\n<script>x</script>\n"
+    policy = HtmlPolicy(allow_tags=("iframe",))
+    expected = convert(MarkdownRenderer(policy), text)
+    monkeypatch.setattr(bantin.markup, "_can_interrupt", lambda: False)
+    try:
+        found = convert(MarkdownRenderer(policy), text)
+        assert bantin.markup._HELPER._pool is not None  # it did run in the helper
+    finally:
+        bantin.markup._HELPER.stop()
+
+    assert found == expected
+    assert found.links == (("a", "a.md"), ("img", "b.png"))
+
+
+def test_without_an_alarm_a_slow_conversion_is_stopped_at_the_limit(no_alarm, monkeypatch):
+    monkeypatch.setattr(bantin.markup, "TIME_LIMIT", 0.5)
+
+    markup = convert(MarkdownRenderer(), SLOW)
+
+    assert markup.error == ("converting the Markdown took over 0.5 s; it has a pathological "
+                            "construct (thousands of nested brackets or emphasis marks?)")
+    assert translate(markup.error, "vi").startswith("chuyển phần Markdown mất hơn 0,5 giây;")
+    assert bantin.markup._HELPER._pool is None  # ended, not left converting
+    assert convert(MarkdownRenderer(), "*một*").html == "<p><em>một</em></p>"  # a new helper
+
+
+def test_without_an_alarm_markdown_nested_too_deeply_is_still_an_error(no_alarm):
+    assert convert(MarkdownRenderer(), "- " * 500 + "x\n").error == (
+        "the Markdown is nested too deeply (lists or quotes inside each other)")
+
+
+def test_a_conversion_outside_the_main_thread_has_the_limit_too(monkeypatch):
+    monkeypatch.setattr(bantin.markup, "TIME_LIMIT", 0.5)
+    found = []
+    worker = threading.Thread(target=lambda: found.append(convert(MarkdownRenderer(), SLOW)))
+    try:
+        worker.start()
+        worker.join()
+    finally:
+        bantin.markup._HELPER.stop()
+
+    assert found[0].error.startswith("converting the Markdown took over 0.5 s;")

@@ -209,6 +209,35 @@ def test_link_to_a_missing_file_is_a_problem_on_its_line():
     assert site.articles[0].body_html == '<p>Đoạn một.</p>\n<p>Xem <a href="#">bài kia</a> và <img alt="Ảnh" src="#">.</p>'
 
 
+def test_link_problems_are_shown_in_vietnamese_with_their_codes():
+    parents, _problems = check_localities(LOCALITIES, LocalityIndex(LOCALITIES))
+    article = _article("2024/a.md", body_line=6, body="![](mat.png) [x](../../site.yaml)\n",
+                       image=Image("mat.png"))
+    _site, problems = build_site(CONFIG, parents, [article], Content((), ()),
+                                 BuildOptions(BUILD_TIME))
+
+    assert sorted((p.code, p.format("vi")) for p in problems) == [
+        ("link-leaves-content", "content/2024/a.md:6: liên kết '../../site.yaml' trỏ ra ngoài "
+         "content/ — chỉ các tệp trong content/ mới được xuất bản; hãy ghi đường dẫn từ thư mục "
+         "của bài tới một tệp trong đó"),
+        ("missing-alt", "content/2024/a.md: cảnh báo: 'image' chưa có mô tả ảnh ('alt') — hãy "
+         "thêm `alt:` mô tả ảnh cho người đọc không nhìn thấy ảnh"),
+        ("missing-alt", "content/2024/a.md:6: cảnh báo: ảnh 'mat.png' chưa có mô tả ảnh (alt) — "
+         "hãy mô tả ảnh trong ngoặc vuông: ![ảnh chụp gì](tệp)"),
+        ("missing-image", "content/2024/a.md: 'image.src': không tìm thấy tệp 'mat.png' — hãy "
+         "đặt ảnh cạnh tệp bài và ghi tên tệp ảnh"),
+        ("missing-image", "content/2024/a.md:6: không tìm thấy ảnh 'mat.png' (đã tìm "
+         "content/2024/mat.png) — đường dẫn được tính từ thư mục của chính bài; hãy xem lại chính "
+         "tả, hoặc bắt đầu bằng / để tính từ content/")]
+
+
+def test_markdown_that_cannot_be_converted_is_a_problem_at_the_body():
+    _, problems = _build([_article("a.md", body_line=6, body="- " * 500 + "x\n")])
+
+    assert problems == ["content/a.md:6: the Markdown is nested too deeply (lists or quotes "
+                        "inside each other) — simplify the Markdown of this article"]
+
+
 def test_link_leaving_content_is_a_problem():
     _, problems = _build([_article("a.md", body_line=6, body="[x](../../site.yaml)\n")])
 

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
 
+import bantin.output
 from bantin.model import Published
 from bantin.output import build_lock, check_output_path, write_site
 from bantin.render import Page
@@ -97,6 +100,19 @@ def test_outside_the_project_needs_force(project, tmp_path):
     assert _refusal(project, output) == [
         f"site.yaml: output folder '{output}' lies outside the project — add --force to write there anyway"]
     assert _refusal(project, output, force=True) == []
+
+
+def test_refusals_name_the_folder_in_the_readers_language_with_a_code(project, tmp_path):
+    output = tmp_path / "public"
+    [outside] = check_output_path(project, output, shown="../public")
+    [option] = check_output_path(project, project / "content", shown="content", where=("", None))
+
+    assert (outside.code, outside.format("vi")) == (
+        "output-outside-project", "site.yaml: thư mục kết quả '../public' nằm ngoài thư mục dự án "
+        "— thêm --force nếu vẫn muốn ghi vào đó")
+    assert (option.code, option.format("vi")) == (
+        "output-in-sources", "lỗi: thư mục kết quả 'content' là content/ hoặc nằm trong content/ "
+        "— hãy ghi sau --output một thư mục như _site")
 
 
 def test_home_folder_is_refused_even_with_force(project, tmp_path, monkeypatch):
@@ -195,6 +211,7 @@ def test_write_site_refuses_urls_that_leave_the_output(tmp_path, url):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
 
 
+@pytest.mark.skipif(bantin.output.fcntl is None, reason="without flock a lock file is used")
 def test_build_lock_makes_the_parent_and_leaves_no_file(tmp_path):
     output = tmp_path / "deep" / "_site"
 
@@ -203,6 +220,107 @@ def test_build_lock_makes_the_parent_and_leaves_no_file(tmp_path):
 
     assert not output.exists()
     assert list((tmp_path / "deep").iterdir()) == []  # nothing written outside the output
+
+
+@pytest.fixture
+def without_flock(monkeypatch):
+    """build_lock as on Windows: a lock file beside the output, locked by its first byte. The
+    byte lock is msvcrt's on Windows; here flock stands in for it, with the same answers."""
+    fcntl = pytest.importorskip("fcntl")
+
+    def try_lock(descriptor):
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    monkeypatch.setattr(bantin.output, "fcntl", None)
+    monkeypatch.setattr(bantin.output, "_try_lock", try_lock)
+    monkeypatch.setattr(bantin.output, "_unlock", lambda descriptor: fcntl.flock(
+        descriptor, fcntl.LOCK_UN))
+
+
+def test_without_flock_a_second_build_waits_on_a_lock_file_beside_the_output(tmp_path,
+                                                                              without_flock):
+    output = tmp_path / "deep" / "_site"
+    entered, leave = threading.Event(), threading.Event()
+
+    def second_build():
+        with build_lock(output):
+            entered.set()
+            leave.wait(10)
+
+    with build_lock(output):
+        assert (tmp_path / "deep" / "._site.lock").is_file()
+        second = threading.Thread(target=second_build)
+        second.start()
+        assert not entered.wait(0.5)  # it waits as long as the first build holds the lock
+    assert entered.wait(10)  # then builds in turn
+    leave.set()
+    second.join()
+
+    assert [p.name for p in (tmp_path / "deep").iterdir()] == ["._site.lock"]
+
+
+@pytest.mark.skipif(os.name != "nt", reason="msvcrt exists only on Windows")
+def test_on_windows_the_lock_file_is_held_with_msvcrt(tmp_path):
+    lock_path = tmp_path / "._site.lock"
+    with bantin.output._lock_file(lock_path):
+        other = os.open(lock_path, os.O_RDWR)
+        try:
+            assert not bantin.output._try_lock(other)
+        finally:
+            os.close(other)
+    other = os.open(lock_path, os.O_RDWR)
+    try:
+        assert bantin.output._try_lock(other)
+        bantin.output._unlock(other)
+    finally:
+        os.close(other)
+
+
+@pytest.fixture
+def windows_deletion(monkeypatch):
+    """os.unlink refusing read-only files, as Windows does (git makes its objects read-only)."""
+    real_unlink = os.unlink
+
+    def unlink(path, *, dir_fd=None):
+        if not os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode & stat.S_IWRITE:
+            raise PermissionError(13, "Access is denied", path)
+        real_unlink(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+
+
+def test_read_only_files_of_the_old_output_are_removed_with_it(tmp_path, windows_deletion):
+    output = tmp_path / "_site"
+    objects = output / ".git" / "objects" / "ab"
+    objects.mkdir(parents=True)
+    (objects / "cdef").write_bytes(b"blob")
+    (objects / "cdef").chmod(0o444)
+    (output / "index.html").write_bytes(b"old home")
+
+    write_site(output, [Page("", b"new home", "home page")], [])
+
+    assert _tree(output) == {".git": b"<dir>", ".git/objects": b"<dir>",
+                             ".git/objects/ab": b"<dir>", ".git/objects/ab/cdef": b"blob",
+                             "index.html": b"new home"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]  # no ._site.old-… left
+
+
+def test_a_read_only_folder_in_the_way_of_a_file_is_removed_or_the_error_is_raised(tmp_path,
+                                                                                    windows_deletion):
+    folder = tmp_path / "a"
+    (folder / "b").mkdir(parents=True)
+    (folder / "b" / "c.txt").write_bytes(b"x")
+    (folder / "b" / "c.txt").chmod(0o444)
+
+    bantin.output._remove_tree(folder, ignore_errors=False)
+
+    assert not folder.exists()
+    with pytest.raises(FileNotFoundError):
+        bantin.output._remove_tree(folder, ignore_errors=False)
 
 
 def test_the_project_git_folder_is_refused(project):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bantin.messages import _
 from bantin.problems import INFO, WARNING, BuildError, Problem, did_you_mean, display_path, has_errors
 
 
@@ -40,6 +41,15 @@ def test_information_is_marked_and_is_not_an_error():
                                 "articles — its page stays empty until an article names it")
     assert not problem.is_error
     assert not has_errors([problem])
+
+
+def test_a_page_named_instead_of_a_file_is_named_in_the_readers_language():
+    problem = Problem(_("{origin}, page {number}", origin=_("article list"), number=2), None,
+                      _("template '{name}' not found", name="articles.html"))
+
+    assert problem.format() == "article list, page 2: template 'articles.html' not found"
+    assert problem.format("vi") == ("danh sách bài, trang 2: không tìm thấy mẫu trang (template) "
+                                    "'articles.html'")
 
 
 def test_build_error_sorts_by_path_then_line_even_with_missing_lines():

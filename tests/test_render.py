@@ -228,6 +228,28 @@ def test_missing_ui_string_is_a_problem(make_project):
                         "no UI string 'khong_co' for language 'vi' in the theme's i18n file"]
 
 
+def test_template_problems_are_shown_in_the_readers_language_with_codes(make_project):
+    project = make_project({"content/tin.md": _article("Tin"),
+                            "templates/article.html": "{% extends 'base.html' %}\n{% block content %}\n"
+                                                      "{% if %}\n{% endblock %}\n",
+                            "templates/404.html": "{% extends 'base.html' %}\n{% block content %}\n"
+                                                  "{{ t('khong_co') }}\n{% endblock %}\n",
+                            "templates/topics.html": "{% include 'khong-co.html' %}"})
+    site, theme = _site(project)
+
+    _pages, _files, problems = render_site(site, theme, project)
+
+    assert sorted((p.code, p.format("vi")) for p in problems) == [
+        ("template-error", "templates/404.html:3: lỗi khi dựng trang 404 (404.html): KeyError: tệp "
+         "i18n của giao diện không có chuỗi giao diện 'khong_co' cho ngôn ngữ 'vi'"),
+        ("template-not-found", "templates/topics.html:1: lỗi khi dựng trang danh sách chủ đề "
+         "(chu-de/): không tìm thấy mẫu trang (template) 'khong-co.html' — hãy thêm nó vào giao "
+         "diện hoặc vào templates/"),
+        ("template-syntax", "templates/article.html:3: lỗi cú pháp trong mẫu trang (template) khi "
+         "dựng content/tin.md (bai-viet/tin/): Expected an expression, got 'end of statement "
+         "block'")]
+
+
 def test_missing_template_is_a_problem(make_project):
     project = make_project({"templates/404.html": "{% include 'khong-co.html' %}"})
 
@@ -288,6 +310,18 @@ def test_two_articles_with_the_same_slug_clash(make_project):
 
     assert problems == ["content/2024/tin.md: 'bai-viet/tin/index.html' is also produced by content/2023/tin.md "
                         "— give one of them another `slug:` (paths may not differ only in case)"]
+
+
+def test_a_clash_is_shown_in_the_readers_language(make_project):
+    project = make_project({"content/2023/tin.md": _article("Tin"), "content/2024/tin.md": _article("Tin")})
+    site, theme = _site(project)
+
+    [problem] = render_site(site, theme, project)[2]
+
+    assert (problem.code, problem.format("vi")) == (
+        "duplicate-output", "content/2024/tin.md: 'bai-viet/tin/index.html' cũng được tạo ra từ "
+        "content/2023/tin.md — hãy ghi cho một trong hai một `slug:` khác (hai đường dẫn không "
+        "được chỉ khác nhau ở chữ hoa, chữ thường)")
 
 
 def test_content_file_clashing_with_a_page(make_project):

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from bantin.problems import Problem
-from bantin.serve import EVENTS_PATH, Snapshot, content_type_of, inject, resolve
+from bantin.serve import EVENTS_PATH, Preview, Snapshot, content_type_of, inject, resolve
 from bantin.text import slugify
 
 DEADLINE = 15.0  # seconds: generous, for a loaded machine; the preview usually needs well under 1
@@ -112,6 +112,32 @@ def test_before_any_good_build_the_problems_are_shown_with_status_503(tmp_path):
 
     assert response.status == 503
     assert "The site could not be rebuilt: 1 error</h2>" in response.body.decode()
+
+
+BROKEN_ARTICLE = "---\ntitle: Tin\ndate: 2024-07-05\nlocality: Không Có\n---\nThân bài.\n"
+
+
+@pytest.mark.parametrize("option, expected", [
+    ("en", "The site could not be rebuilt: 1 error"),  # --lang, over the site's Vietnamese
+    (None, "Không dựng lại được trang: 1 lỗi"),  # the site's language
+])
+def test_the_overlay_speaks_the_language_of_lang_else_the_sites(make_project, monkeypatch,
+                                                                  option, expected):
+    monkeypatch.delenv("BANTIN_LANG")
+    project = make_project({"content/tin.md": BROKEN_ARTICLE})
+    preview = Preview(project, 8000, language=option)
+
+    assert preview.rebuild().outcome == "failed"  # nothing served yet: the problems alone
+
+    assert preview.snapshot.language == (option or "vi")
+    assert f"{expected}</h2>" in resolve(preview.snapshot, "/repo/").body.decode()
+    (project / "content/tin.md").write_text(BROKEN_ARTICLE.replace("Không Có", "Khánh Thượng"),
+                                            encoding="utf-8")
+    assert preview.rebuild().outcome == "changed"
+    assert preview.snapshot.language == (option or "vi")
+    (project / "content/tin.md").write_text(BROKEN_ARTICLE, encoding="utf-8")
+    assert preview.rebuild().outcome == "failed"  # over the last good page now
+    assert f"{expected}</h2>" in resolve(preview.snapshot, "/repo/").body.decode()
 
 
 def test_a_page_without_body_gets_the_script_at_its_end(tmp_path):
