@@ -14,7 +14,7 @@ from pathlib import Path
 from .messages import _
 from .pages import Published
 from .problems import Problem
-from .urls import output_file
+from .urls import output_name
 
 try:
     import fcntl
@@ -170,7 +170,7 @@ class OutputState:
         """Whether the file for `site_url` is there, unchanged since it was written as `digest`."""
         if self.previous is None:
             return False
-        rel = output_file(site_url).as_posix()
+        rel = output_name(site_url)
         written = self.previous.get(rel)
         return written is not None and written[0] == digest and self.present.get(rel) == written[1:]
 
@@ -203,10 +203,10 @@ def _wanted(pages, files) -> dict[str, tuple]:
 
 
 def _relative(site_url: str) -> str:
-    relative = output_file(site_url)
-    if relative.is_absolute() or ".." in relative.parts or "\\" in site_url:
+    relative = output_name(site_url)
+    if relative.startswith("/") or ".." in relative.split("/") or "\\" in site_url:
         raise ValueError(f"refusing to write outside the output folder: {site_url!r}")
-    return relative.as_posix()
+    return relative
 
 
 def _manifest(output_path: Path, wanted: dict, state: OutputState | None) -> dict:

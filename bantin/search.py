@@ -24,6 +24,7 @@ The body's plain text is the model's (`Article.text`, from the Markdown stage).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -76,6 +77,7 @@ def terms(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same syllables, over and over
 def term_hash(term: str) -> int:
     return zlib.crc32(term.encode("utf-8"))
 
@@ -168,6 +170,7 @@ def index_site_article(site, article, file_bits: int) -> SearchEntry:
     return index_article(**site_entry_inputs(site, article), file_bits=file_bits)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def encode(number: int, width: int) -> str:
     """`number` in base64url digits, most significant first, exactly `width` digits."""
     digits = []
@@ -177,6 +180,7 @@ def encode(number: int, width: int) -> str:
     return "".join(reversed(digits))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def next_bit(term: str) -> int:
     """The bit a following syllable sets in its predecessor's filter."""
     return 1 << ((term_hash(term) & 0xFFFF) % NEXT_BITS)

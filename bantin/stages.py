@@ -223,7 +223,8 @@ def _unchanged(entry, url: str, previous: dict | None, output, cache: BuildCache
 
 def _render(site, theme, project_path, files, specs: list[PageSpec], jobs: int) -> list:
     """[(bytes or None, whether the template read `site`, problems)] for each spec."""
-    workers = jobs_for(jobs, len(specs))
+    # Each worker is sent the whole Site first: worth it only for a good share of the pages.
+    workers = jobs_for(jobs, len(specs)) if len(specs) >= len(site.articles) // 2 else 1
     if workers <= 1:
         renderer = Renderer(site, theme, project_path, files)
         return [renderer.render_recorded(spec) for spec in specs]

@@ -21,11 +21,22 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class _NoMarks(dict):
+    """str.translate's table dropping every combining mark, filled in as characters are met
+    (so the many folds of a build go at the speed of a table, not of a Python loop)."""
+
+    def __missing__(self, code: int):
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_NO_MARKS = _NoMarks()
+
+
 def fold(text: str) -> str:
     """Text for loose matching: NFC, lower case, no diacritics (đ → d), single spaces."""
     decomposed = unicodedata.normalize("NFD", text.casefold()).replace("đ", "d")
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.split())
+    return " ".join(decomposed.translate(_NO_MARKS).split())
 
 
 def loose_key(text: str) -> str:

@@ -94,7 +94,12 @@ class Urls:
 
 def output_file(site_url: str) -> PurePosixPath:
     """Where a page is written below the output folder: pretty URLs become folder/index.html."""
+    return PurePosixPath(output_name(site_url))
+
+
+def output_name(site_url: str) -> str:
+    """output_file as text ("dia-phuong/ba-vi/index.html"), for the many-page paths."""
     path = site_url.split("#", 1)[0].split("?", 1)[0]
     if path == "" or path.endswith("/"):
         path += "index.html"
-    return PurePosixPath(path)
+    return path
