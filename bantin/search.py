@@ -109,12 +109,16 @@ def index_article(*, url: str, title: str, date: dt.datetime, locality_labels: t
     for boost, field, is_counted in fields:  # the article's length: its title and body
         field_terms = terms(field)
         length += len(field_terms) if is_counted else 0
-        for term in field_terms:
-            counts[term] += boost
-        for term, after in zip(field_terms, field_terms[1:]):
-            following[term] = following.get(term, 0) | next_bit(after)
+        found = Counter(field_terms)  # counted in C, then weighted
+        if boost != 1:
+            found = {term: count * boost for term, count in found.items()}
+        counts.update(found)
+        get = following.get
+        for term, after in zip(field_terms, map(next_bit, field_terms[1:])):
+            following[term] = get(term, 0) | after
     norm = _K1 * (1 - _B + _B * length / _TYPICAL_LENGTH)
-    postings = {term: encode(_weight(count, norm) << NEXT_BITS | following.get(term, 0), 2)
+    weight = functools.lru_cache(maxsize=None)(lambda count: _weight(count, norm))
+    postings = {term: encode(weight(count) << NEXT_BITS | following.get(term, 0), 2)
                 for term, count in counts.items()}
     for slug in locality_slugs:
         postings[LOCALITY_TERM + slug] = encode(1 << NEXT_BITS, 2)
