@@ -445,6 +445,7 @@ class _Helpers:
         # once per build (per process), not once per page that shows it.
         self.cards: dict[tuple[str, int], Markup] = {}
         self.dates: dict[tuple, str] = {}
+        self.texts: dict[tuple, str] = {}  # UI strings as filled in, by key and values
         self.env: jinja2.Environment | None = None
 
     def card(self, article, heading_level: int = 2) -> Markup:
@@ -458,6 +459,19 @@ class _Helpers:
 
     def t(self, key: str, **values) -> str:
         """A UI string of the theme, with {placeholders} filled in; count picks one/other."""
+        try:
+            # With each value's type: Markup("<b>") and "<b>" are equal but fill in differently.
+            memo_key = (key, *((name, type(value), value) for name, value in sorted(values.items())))
+            found = self.texts.get(memo_key)
+        except TypeError:  # a value that cannot be a key: made every time
+            memo_key, found = None, None
+        if found is None:
+            found = self._t(key, values)
+            if memo_key is not None:
+                self.texts[memo_key] = found
+        return found
+
+    def _t(self, key: str, values: dict) -> str:
         if key not in self.strings:
             raise KeyError(_("no UI string '{key}' for language '{language}' in the theme's "
                              "i18n file", key=key, language=self.site.config.language))

@@ -423,3 +423,13 @@ def test_no_cname_file_without_a_cname(make_project):
     pages, _, _ = _render(make_project())
 
     assert "CNAME" not in pages
+
+
+def test_ui_strings_filled_with_equal_text_and_markup_stay_apart(make_project):
+    env = _env(make_project())
+    template = env.from_string("{{ t('by_author', author='<b>A</b>') }}|"
+                               "{{ t('by_author', author=safe) }}|{{ t('by_author', author='<b>A</b>') }}")
+    from markupsafe import Markup
+
+    first, second, third = template.render(safe=Markup("<b>A</b>")).split("|")
+    assert "&lt;b&gt;" in first and "<b>A</b>" in second and third == first
