@@ -42,10 +42,29 @@ def _engine_hash() -> str:
     return hashlib.blake2b(pickle.dumps(parts), digest_size=6).hexdigest()
 
 
-# What decides whether stored values can be trusted at all: another Bản tin, or another Python
-# (which may pickle, and run Python-Markdown, differently).
+def _library_versions() -> str:
+    """The versions of the libraries whose output becomes the site's bytes, read from their
+    .dist-info folder names (importlib.metadata would cost more than a whole unchanged build)."""
+    wanted = {"markdown", "jinja2", "markupsafe", "babel", "nh3", "pillow", "pyyaml",
+              "python_slugify"}
+    found = set()
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _sep, version = name[:-len(".dist-info")].partition("-")
+                if project.lower().replace("-", "_").replace(".", "_") in wanted:
+                    found.add(f"{project.lower()}={version}")
+    return hashlib.blake2b(",".join(sorted(found)).encode(), digest_size=4).hexdigest()
+
+
+# What decides whether stored values can be trusted at all: another Bản tin, another Python
+# (which may pickle differently) or other libraries (another Jinja or Babel writes other bytes).
 STAMP = (f"{FORMAT}/{__version__}-{_engine_hash()}/"
-         f"{platform.python_implementation()}-{sys.version.split()[0]}")
+         f"{platform.python_implementation()}-{sys.version.split()[0]}-{_library_versions()}")
 
 
 def digest(data: bytes) -> bytes:
