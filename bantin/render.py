@@ -20,6 +20,7 @@ from .model import Site, TreeNode
 from .pages import Page, Published
 from .problems import Problem
 from .theme import Theme
+from .validate import Article
 from . import feeds as feeds_module
 from .search import site_search_files
 from .urls import HOME_URL, NOT_FOUND_URL, ROBOTS_URL, SITEMAP_URL, output_file
@@ -94,12 +95,18 @@ class Renderer:
                              self.env.globals["digest_title"])
         return render_page(self.env, spec, context, self.project_path, self.problems)
 
-    def render_recorded(self, spec: PageSpec) -> tuple[bytes | None, bool, list[Problem]]:
-        """(bytes or None, whether the template read `site` itself, the problems it met)."""
+    def render_recorded(self, spec: PageSpec) -> tuple[bytes | None, bool, tuple, list[Problem]]:
+        """(bytes or None, whether the template read `site` itself, the URLs of the articles
+        whose body it read, the problems it met)."""
         self.access.used = False
+        self.env.bodies_read = set()
         before = len(self.problems)
         content = self.render(spec)
-        return content, self.access.used, self.problems[before:]
+        if spec.kind == "feed":  # a feed carries its articles' HTML
+            self.env.bodies_read.update(a.url for a in page_context(self.site, spec)
+                                        .get("articles", ()))
+        return content, self.access.used, tuple(sorted(self.env.bodies_read)), \
+            self.problems[before:]
 
 
 class _SiteAccess:
@@ -390,6 +397,28 @@ def find_url_clashes(pages: list[Page], files: list[Published]) -> list[Problem]
     return problems
 
 
+BODY_FIELDS = frozenset({"body", "body_html", "text"})  # what a list of articles rarely shows
+
+
+class _Environment(jinja2.Environment):
+    """Jinja, noting which articles' bodies a template reads: a page is the same whatever the
+    bodies of the other articles it lists (the build cache relies on it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bodies_read: set[str] = set()
+
+    def getattr(self, obj, attribute):
+        if attribute in BODY_FIELDS and isinstance(obj, Article):
+            self.bodies_read.add(obj.url)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        if argument in BODY_FIELDS and isinstance(obj, Article):
+            self.bodies_read.add(obj.url)
+        return super().getitem(obj, argument)
+
+
 class _TemplateLoader(jinja2.FileSystemLoader):
     """Templates from folders; a file that is not UTF-8 is a syntax error naming it and its line."""
 
@@ -413,7 +442,7 @@ def make_environment(site: Site, theme: Theme, project_path: Path, files,
         folders.append(str(site_templates))
     folders += [str(folder / "templates") for _name, folder in theme.chain]
     prefixed = {name: _TemplateLoader(str(folder / "templates")) for name, folder in theme.chain}
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.ChoiceLoader([_TemplateLoader(folders), jinja2.PrefixLoader(prefixed)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -443,7 +472,7 @@ class _Helpers:
         self.digest_titles: dict[str, Markup] = {}  # every locality page lists many digests
         # An article's card shows on many list pages and its dates on many more: each is made
         # once per build (per process), not once per page that shows it.
-        self.cards: dict[tuple[str, int], Markup] = {}
+        self.cards: dict[tuple[str, int], tuple[Markup, frozenset]] = {}  # and bodies it read
         self.dates: dict[tuple, str] = {}
         self.texts: dict[tuple, str] = {}  # UI strings as filled in, by key and values
         self.env: jinja2.Environment | None = None
@@ -452,10 +481,15 @@ class _Helpers:
         """The article's entry in a list (the theme's _card.html), made once per build."""
         key = (article.url, heading_level)
         found = self.cards.get(key)
+        env = self.env
         if found is None:
-            found = self.cards[key] = Markup(self.env.get_template("_card.html").render(
-                article=article, heading_level=heading_level))
-        return found
+            reading, env.bodies_read = env.bodies_read, set()
+            found = self.cards[key] = (Markup(env.get_template("_card.html").render(
+                article=article, heading_level=heading_level)), frozenset(env.bodies_read))
+            env.bodies_read = reading
+        # A card that shows its article's body makes every page listing it depend on the body.
+        env.bodies_read.update(found[1])
+        return found[0]
 
     def t(self, key: str, **values) -> str:
         """A UI string of the theme, with {placeholders} filled in; count picks one/other."""

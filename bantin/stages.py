@@ -128,8 +128,10 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
 
     A page's key hashes the Bản tin version, every template, static file and UI string of the
     theme, the site configuration, the page's spec and the values its template gets (articles
-    by the hash of everything they hold). A template that reads `site` itself also depends on
-    the whole Site: that is recorded when it renders, and checked before its page is reused.
+    by the hash of all they hold but their bodies). What a template read beyond that is
+    recorded when it renders and checked before its page is reused: an article's body (then
+    the page depends on the bodies of its articles too) or `site` itself (then on the whole
+    Site).
     """
     files = site_files(site, theme, project_path)
     specs = plan_pages(site)
@@ -146,6 +148,10 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
             site_key = site_key or hasher.site_key()
             if entry[2] != site_key:
                 entry = None
+        if entry is not None and entry[3] is not None:  # it read the bodies of articles
+            urls, bodies = entry[3]
+            if bodies != hasher.bodies_key(urls):
+                entry = None
         content = _unchanged(entry, spec.url, previous, output, cache)
         if content is not None:
             page_digest, size = entry[:2]
@@ -154,7 +160,7 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
             todo.append(index)
     problems: list[Problem] = []
     rendered = _render(site, theme, project_path, files, [specs[i] for i in todo], jobs)
-    for index, (content, used_site, found) in zip(todo, rendered):
+    for index, (content, used_site, bodies_read, found) in zip(todo, rendered):
         _merge_problems(problems, found)
         if content is None:
             continue
@@ -162,7 +168,9 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
         pages[index] = page
         if used_site:
             site_key = site_key or hasher.site_key()
-        cache.put("page", keys[index], (page.digest, page.size, site_key if used_site else None))
+        cache.put("page", keys[index], (page.digest, page.size, site_key if used_site else None,
+                                        (bodies_read, hasher.bodies_key(bodies_read))
+                                        if bodies_read else None))
     pages_done = [page for page in pages if page is not None]
     pages_done += plain_files(site) + search_pages(site, cache, jobs, timings)
     # The sitemap lists every page: made again only when a URL or a date in it changes.
@@ -286,13 +294,21 @@ class _ContextHasher:
         self._keep = []  # the values hashed by id, so that no other value takes their id
         self._table = {kind: self._reduce_shared for kind in self._SHARED}
         self._table[Article] = self._reduce_article
+        self.bodies: dict[str, bytes] = {}  # article URL → hash of its body
         for article in site.articles:
             picture = site.pictures.get(article.image_url) if article.image_url else None
-            self.memo[id(article)] = digest(self._dumps((article, picture), {}))
+            card = replace(article, body="", body_html="", text="")
+            self.memo[id(article)] = digest(self._dumps((card, picture), {}))
+            self.bodies[article.url] = digest(self._dumps((article.body, article.body_html,
+                                                           article.text), {}))
 
     def key(self, base: bytes, spec: PageSpec) -> bytes:
         return digest(base + self._dumps((spec.url, spec.template, spec.kind, spec.args,
                                           page_context(self.site, spec))))
+
+    def bodies_key(self, urls) -> bytes:
+        """A hash of the bodies of the articles at `urls` (b"" for one that is gone)."""
+        return digest(b"".join(self.bodies.get(url, b"-") for url in urls))
 
     def site_key(self) -> bytes:
         site = self.site
@@ -304,6 +320,7 @@ class _ContextHasher:
 
     def _reduce_article(self, article):
         return bytes, (self.memo[id(article)],)
+
 
     def _reduce_shared(self, value):
         found = self.memo.get(id(value))

@@ -284,3 +284,36 @@ def test_an_output_changed_by_hand_is_put_right(example_project, tmp_path, tampe
 
     assert result.files_written == (0 if tamper == "add" else 1)
     assert _tree(site) == _cold(example_project, tmp_path, "cold")
+
+
+@pytest.mark.parametrize("override", [
+    # A list page that shows each article's whole body …
+    ("templates/articles.html", '{% extends "default/articles.html" %}{% block content %}'
+     '{{ super() }}{% for a in paginator.items %}{{ a.body_html|safe }}{% endfor %}{% endblock %}'),
+    # … and a card that quotes the body: every list showing it depends on the body then.
+    ("templates/_card.html", '<li>{{ article.title }}: {{ article.text[:80] }}</li>\n'),
+])
+def test_a_template_that_shows_bodies_in_lists_follows_body_edits(example_project, tmp_path,
+                                                                 override):
+    name, text = override
+    (example_project / name).parent.mkdir(exist_ok=True)
+    (example_project / name).write_text(text, encoding="utf-8")
+    _build(example_project)
+    _edit(example_project / ARTICLE, "\n\n", "\n\nĐoạn mở đầu mới của bài.\n\n")
+
+    _build(example_project)
+
+    assert _tree(example_project / "_site") == _cold(example_project, tmp_path, "cold")
+
+
+def test_a_body_edit_renders_only_what_shows_the_body(example_project):
+    _build(example_project)
+    path = example_project / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nMột câu ở cuối bài.\n",
+                    encoding="utf-8")
+
+    counts = _build(example_project).timings.counts
+
+    # The article's page and the feeds carrying it; its cards in lists, unchanged, are kept.
+    assert counts["markdown_converted"] == 1
+    assert 1 < counts["pages_rendered"] <= 8
