@@ -156,10 +156,20 @@ def test_a_scheduled_run_deploys_only_a_site_that_changed():
 def test_the_image_cache_gets_a_new_entry_only_when_images_change():
     cache = step("build", "Restore the resized images")["with"]
 
-    assert cache["path"] == ".cache/"
+    assert cache["path"] == ".cache/images/"
     assert "content/**'" not in cache["key"] and "site.yaml" not in cache["key"]
     assert "'content/**/*.jpg'" in cache["key"] and "'bantin/images.py'" in cache["key"]
     assert cache["restore-keys"].strip() == "bantin-images-${{ runner.os }}-"
+
+
+def test_the_build_cache_gets_a_new_entry_only_when_the_sources_change():
+    cache = step("build", "Restore the build cache")["with"]
+
+    assert cache["path"] == ".cache/build/"
+    for source in ("'site.yaml'", "'content/**'", "'themes/**'", "'templates/**'", "'bantin/**'"):
+        assert source in cache["key"]
+    assert "github.run_id" not in cache["key"] and "github.sha" not in cache["key"]
+    assert cache["restore-keys"].strip() == "bantin-build-${{ runner.os }}-"
 
 
 def test_deploy_needs_the_build_and_names_the_page():
