@@ -177,3 +177,15 @@ def test_non_scalar_key_is_a_problem():
     assert _lines(problems) == ["content/a.md:3: front matter has a key that is not a plain name — "
                                 "write each key as a name followed by a colon, such as `title:`"]
     assert document.data == {"title": "A"}
+
+
+def test_an_impossible_date_is_explained_in_the_readers_language():
+    document, problems = parse_yaml_mapping("title: T\ndate: 2024-13-02\n", "content/a.md",
+                                            line_offset=1)
+
+    assert [p.format() for p in problems] == [
+        "content/a.md:3: 'date': cannot read '2024-13-02': month must be in 1..12 — check that the "
+        "day exists in that month, the time is between 00:00 and 23:59 and any offset between "
+        "-12:00 and +14:00"]
+    assert problems[0].format("vi").startswith(
+        "content/a.md:3: 'date': không đọc được '2024-13-02': tháng phải từ 1 đến 12 — ")
