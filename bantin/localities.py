@@ -129,18 +129,6 @@ def forms_of(locality: LocalityConfig) -> list[str]:
     return forms
 
 
-def with_ancestors(localities) -> list:
-    """The given tree nodes and every node above them, each once: the places an article about
-    `localities` is listed under (an article about a commune shows on its district's page)."""
-    reached, result = set(), []
-    for node in localities:
-        while node is not None and node.slug not in reached:
-            reached.add(node.slug)
-            result.append(node)
-            node = node.parent
-    return result
-
-
 def label(locality: LocalityConfig) -> str:
     """The name as people say it: "huyện Ba Vì"; just the name when no kind is given."""
     return f"{locality.kind} {locality.name}" if locality.kind else locality.name

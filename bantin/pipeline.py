@@ -37,11 +37,10 @@ class Timings:
 
 @dataclass(frozen=True)
 class LoadedSite:
-    """Stages 1–4: the Site (None when its config could not be read) and the problems so far."""
+    """Stages 2–4: the Site and the problems found on the way."""
 
     site: object  # model.Site
     problems: list[Problem]
-    config: SiteConfig
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def load_site(project_path: Path, config: SiteConfig, options: BuildOptions, cac
     site, model_problems = build_site_model(config, parents, articles, content, options,
                                             markups, stages.model_memo(cache))  # 4
     timings.lap("model")
-    return LoadedSite(site, problems + model_problems, config)
+    return LoadedSite(site, problems + model_problems)
 
 
 def build_site(project_path: Path, *, base_url: str | None = None, output_dir: str | None = None,
