@@ -8,24 +8,23 @@ import pickle
 from dataclasses import fields, replace
 from pathlib import Path
 
+from . import search
 from .cache import STAMP, BuildCache, digest, key_of
 from .config import SiteConfig
 from .content import CONTENT_DIR, Content, list_content, parse_source, read_article_bytes
+from .digests import ArchiveMonth, ArchiveYear, Digest, DigestGroup, DigestLink
 from .localities import LocalityIndex
 from .markup import MarkdownRenderer, Markup, conversion_key, convert
 from .messages import _
-from .digests import ArchiveMonth, ArchiveYear, Digest, DigestGroup, DigestLink
 from .model import Locality, Shared, Site, TreeNode
-from .validate import BuildOptions, is_published
+from .output import OutputState
 from .parallel import jobs_for, run_chunks, split
 from .problems import Problem
 from .render import (Page, PageSpec, Renderer, find_url_clashes, page_context, plain_files,
                      plan_pages, site_files, sitemap_files)
-from .urls import SITEMAP_URL
-from . import search
-from .output import OutputState
 from .theme import Theme
-from .validate import Article, validate_article
+from .urls import SITEMAP_URL
+from .validate import Article, BuildOptions, is_published, validate_article
 
 SITE_TEMPLATES_DIR = "templates"
 
@@ -129,9 +128,8 @@ def render_pages(site: Site, theme: Theme, project_path: Path, cache: BuildCache
     A page's key hashes the Bản tin version, every template, static file and UI string of the
     theme, the site configuration, the page's spec and the values its template gets (articles
     by the hash of all they hold but their bodies). What a template read beyond that is
-    recorded when it renders and checked before its page is reused: an article's body (then
-    the page depends on the bodies of its articles too) or `site` itself (then on the whole
-    Site).
+    recorded when it renders and checked before its page is reused: the bodies of the articles
+    whose body it read, and the whole Site when it read `site` itself.
     """
     files = site_files(site, theme, project_path)
     specs = plan_pages(site)
