@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .localities import with_ancestors
 from .urls import Urls
 
 
@@ -146,11 +147,7 @@ def _groups(articles, order, localities) -> tuple[DigestGroup, ...]:
             direct.setdefault(first, []).append(article)
         else:
             unplaced.append(article)
-    shown = set()
-    for slug in direct:
-        while slug is not None and slug not in shown:
-            shown.add(slug)
-            slug = localities[slug].parent_slug
+    shown = set(with_ancestors(direct, localities))
     groups = [DigestGroup(locality, depth, tuple(direct.get(locality.slug, ())))
               for locality, depth in order if locality.slug in shown]
     if unplaced:

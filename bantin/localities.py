@@ -129,6 +129,18 @@ def forms_of(locality: LocalityConfig) -> list[str]:
     return forms
 
 
+def with_ancestors(slugs, localities: dict) -> list[str]:
+    """The given slugs and every locality above them (by `parent_slug`), each once: the places
+    an article about them is listed under (an article about a commune shows on its district's)."""
+    reached, result = set(), []
+    for slug in slugs:
+        while slug is not None and slug not in reached:
+            reached.add(slug)
+            result.append(slug)
+            slug = localities[slug].parent_slug
+    return result
+
+
 def label(locality: LocalityConfig) -> str:
     """The name as people say it: "huyện Ba Vì"; just the name when no kind is given."""
     return f"{locality.kind} {locality.name}" if locality.kind else locality.name

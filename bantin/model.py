@@ -23,6 +23,7 @@ from .digests import ArchiveYear, Digest, DigestLink, build_archive, build_diges
 from .images import (RASTER_SUFFIXES, SVG_SUFFIX, ImageInfo, Variant, picture_html, process_image,
                      replace_images)
 from .markup import MarkdownRenderer, Markup, convert, shorten
+from .localities import with_ancestors
 from .messages import _
 from .pages import Published
 from .problems import WARNING, Problem
@@ -234,18 +235,6 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
                      options.include_future and (options.include_drafts or not a.is_draft)),
                     default=None))
     return site, problems
-
-
-def with_ancestors(slugs, localities: dict[str, Locality]) -> list[str]:
-    """The given slugs and every locality above them, each once: the places an article about
-    them is listed under (an article about a commune shows on its district's page)."""
-    reached, result = set(), []
-    for slug in slugs:
-        while slug is not None and slug not in reached:
-            reached.add(slug)
-            result.append(slug)
-            slug = localities[slug].parent_slug
-    return result
 
 
 def _locality_digests(digests, localities) -> dict[str, tuple[DigestLink, ...]]:

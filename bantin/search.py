@@ -32,7 +32,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 
-from .model import with_ancestors
+from .localities import with_ancestors
 from .text import fold
 
 # base64url digits: every encoded number in the index is written with them.

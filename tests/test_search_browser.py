@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bantin import search
-from bantin.model import with_ancestors
+from bantin.localities import with_ancestors
 from bantin.text import fold
 from test_browser import Session, browser, site  # noqa: F401 - fixtures
 
