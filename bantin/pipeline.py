@@ -114,27 +114,27 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
         state_key = key_of("state", str(output_path), base_url, include_drafts, include_future)
         inputs_key = key_of(STAMP, *(inputs.path_key(project_path / name) for name in
                                      (CONFIG_NAME, "content", "themes", "templates")))
-        if writing and previous is None:
-            with build_lock(output_path):
-                unchanged = _unchanged_build(cache, state_key, inputs_key, options, output_path,
-                                             timings)
-            if unchanged is not None:
-                inputs.save()
-                cache.commit(prune=False)
-                return unchanged
-        loaded = load_site(project_path, config, options, cache, jobs, timings, inputs)
-        problems += loaded.problems
-        site = loaded.site
-        from . import stages
-        from .theme import load_theme
-        try:
-            theme = load_theme(project_path, config.theme, config.language,
-                               config.line_of("theme"))
-        except BuildError as error:
-            raise BuildError(problems + error.problems) from None
         with build_lock(output_path) if writing else nullcontext():
-            # Under the lock from here: what the output holds cannot change until it is written.
+            # One build at a time from here: what the output holds cannot change until this one
+            # has written it, so it is looked at once.
             output = read_output_state(output_path, cache) if writing else None
+            if writing and previous is None:
+                unchanged = _unchanged_build(cache, state_key, inputs_key, options, output,
+                                             output_path, timings)
+                if unchanged is not None:
+                    inputs.save()
+                    cache.commit(prune=False)
+                    return unchanged
+            loaded = load_site(project_path, config, options, cache, jobs, timings, inputs)
+            problems += loaded.problems
+            site = loaded.site
+            from . import stages
+            from .theme import load_theme
+            try:
+                theme = load_theme(project_path, config.theme, config.language,
+                                   config.line_of("theme"))
+            except BuildError as error:
+                raise BuildError(problems + error.problems) from None
             pages, files, render_problems = stages.render_pages(                  # 5
                 site, theme, project_path, cache, jobs, timings, previous, output)
             problems += render_problems
@@ -193,7 +193,7 @@ def _read_config(project_path: Path, base_url: str | None, cache: BuildCache):
 
 
 def _unchanged_build(cache: BuildCache, state_key: bytes, inputs_key: bytes,
-                     options: BuildOptions, output_path: Path, timings: Timings):
+                     options: BuildOptions, output, output_path: Path, timings: Timings):
     """The result of the last build, when nothing it read has changed since, no article has
     come due, and the output is as it left it; else None."""
     state = cache.get("state", state_key)
@@ -203,7 +203,6 @@ def _unchanged_build(cache: BuildCache, state_key: bytes, inputs_key: bytes,
     if known_inputs != inputs_key or (next_change is not None and
                                       options.build_time >= next_change):
         return None
-    output = read_output_state(output_path, cache)
     if output.previous is None or output.present.keys() != output.previous.keys() or \
             any(output.present[rel] != written[1:] for rel, written in output.previous.items()):
         return None
