@@ -43,7 +43,8 @@ def check_site(project_path: Path, *, base_url: str | None = None, include_draft
                             write=False)
     except BuildError as error:
         return Report(tuple(error.problems), site_language=read_language(project_path))
-    findings = list(result.problems) + unused_declarations(result.site)
+    findings = list(result.problems) + unused_declarations(result.site) + \
+        unpublished_files(result.site)
     return Report(tuple(sorted(findings, key=Problem.sort_key)), len(result.site.articles),
                   len(result.pages), result.site.config.language)
 
@@ -69,6 +70,21 @@ def unused_declarations(site: Site) -> list[Problem]:
 
 
 _EMPTY_PAGE = _("its page stays empty until an article names it")
+
+
+def unpublished_files(site: Site) -> list[Problem]:
+    """One line naming the files under content/ that the site leaves out, if any."""
+    names = site.unpublished_files
+    if not names:
+        return []
+    return [Problem("content", None,
+                    _n("{count} file is not published, as no published article links to it or "
+                       "shows it: {names}",
+                       "{count} files are not published, as no published article links to them "
+                       "or shows them: {names}", len(names), names=", ".join(names)),
+                    _("to publish a file, link to it from an article, or put it in a folder "
+                      "listed under `static_dirs:` in site.yaml (content/static/ by default)"),
+                    INFO, code="unpublished-file")]
 
 # --- output -----------------------------------------------------------------------------------
 

@@ -74,6 +74,10 @@ class SiteConfig:
     topics: tuple[TopicConfig, ...] = ()
     cname: str = ""  # a custom domain for GitHub Pages, written to CNAME; "" for none
     html: HtmlPolicy = HtmlPolicy()  # extra tags and attributes allowed in articles' raw HTML
+    # Folders below content/ whose every file is published, linked or not (logos, documents
+    # for download); any other file beside articles is published only when an article links
+    # to it or shows it. Paths below content/, without a slash at either end.
+    static_dirs: tuple[str, ...] = ("static",)
     extra: dict = field(default_factory=dict)  # free-form values for templates
     key_lines: dict = field(default_factory=dict, repr=False, compare=False)  # key → line
 
@@ -97,7 +101,7 @@ class SiteConfig:
 
 _KEYS = {"title", "description", "base_url", "language", "timezone", "theme", "output_dir",
          "page_size", "digest_period", "feed_size", "related_count", "localities", "topics", "cname",
-         "html", "extra"}
+         "html", "static_dirs", "extra"}
 _LOCALITY_KEYS = {"name", "slug", "kind", "aliases", "parent", "description"}
 _TOPIC_KEYS = {"name", "slug", "description"}
 _HTML_KEYS = {"allow_tags", "allow_attributes"}
@@ -212,6 +216,7 @@ def parse_config(document: YamlDocument, project_path: Path, problems: list[Prob
         topics=tuple(_parse_topics(reader, data)),
         cname=_parse_cname(reader, data),
         html=_parse_html(reader, data),
+        static_dirs=_parse_static_dirs(reader, data, defaults.static_dirs),
         extra=reader.value(data, ("extra",), dict, default={}),
         key_lines={key[0]: line for key, line in document.lines.items() if len(key) == 1},
     )
@@ -306,6 +311,27 @@ def _parse_html(reader: FieldReader, data: dict) -> HtmlPolicy:
         attributes.append((str(tag).lower(),
                            tuple(n.lower() for n, _line in names if n not in unsafe)))
     return HtmlPolicy(tuple(tags), tuple(attributes))
+
+
+def _parse_static_dirs(reader: FieldReader, data: dict, default: tuple[str, ...]):
+    """The public folders as paths below content/ ("static"); "" stands for content/ itself."""
+    if data.get("static_dirs") is None:
+        return default
+    folders = []
+    for value, line in reader.text_list(data, ("static_dirs",)):
+        parts = value.strip("/").split("/")
+        if parts[0] != "content" or "\\" in value or \
+                any(part in ("", ".", "..") for part in parts[1:]):
+            plain = "\\" not in value and ".." not in parts and parts[0] != "content"
+            example = f"content/{value.strip('/')}/" if plain else "content/static/"
+            reader.problems.append(Problem(
+                CONFIG_NAME, line, _("'static_dirs': {value} is not a folder inside content/",
+                                     value=repr(value)),
+                _("give the folder's path from the project, with forward slashes, such as "
+                  "{example}", example=repr(example)), code="invalid-value"))
+        else:
+            folders.append("/".join(parts[1:]))
+    return tuple(folders)
 
 
 def _slug(reader: FieldReader, item: dict, key: tuple, name: str) -> str:

@@ -132,6 +132,9 @@ class Site:
     build_time: dt.datetime
     excluded_count: int = 0  # drafts and future articles left out
     next_due: dt.datetime | None = None  # when the next article left out as future comes due
+    # Files under content/ left out: no published article links to them or shows them, and no
+    # `static_dirs` folder holds them (content rel_paths, sorted; `check` lists them).
+    unpublished_files: tuple[str, ...] = ()
 
     @cached_property
     def articles_by_url(self) -> dict[str, Article]:
@@ -204,12 +207,13 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
     topics = _build_topics(config, published, urls)
     topic_forms = _topic_forms(topics)
     pictures = _Pictures(file_urls, options.cache_path, urls)
+    files_reached: set[str] = set()  # content rel_paths of the files published articles use
     final = []
     locality_articles: dict[str, list[str]] = {slug: [] for slug in localities}
     topic_articles: dict[str, list[str]] = {slug: [] for slug in topics}
     for article in published:
         article = _with_html(article, markups[article.rel_path], urls, article_urls, file_urls,
-                             hidden_paths, problems, pictures)
+                             hidden_paths, problems, pictures, files_reached)
         article = replace(article,
                           localities=tuple(localities[s] for s in article.locality_slugs),
                           topics=tuple(topics[s] for s in _topic_slugs(article, topic_forms)))
@@ -218,8 +222,10 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
             locality_articles[slug].append(article.url)
         for topic in article.topics:
             topic_articles[topic.slug].append(article.url)
-    files = tuple(Published(url, path, f"content/{rel}") for rel, (url, path) in
-                  sorted(file_urls.items())) + pictures.variant_files()
+    public = [rel for rel in file_urls if rel in files_reached or
+              _in_public_folder(rel, config.static_dirs)]
+    files = tuple(Published(*file_urls[rel], f"content/{rel}") for rel in sorted(public)) + \
+        pictures.variant_files()
     ordered_topics = tuple(sorted(topics.values(), key=lambda t: sort_key(t.name)))
     period = "week" if config.digest_period == "weekly" else "month"
     digests = build_digests(final, localities, children, period, urls)
@@ -233,8 +239,14 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
                 options.build_time, len(articles) - len(published),
                 min((a.date for a in articles if a.date > options.build_time and not
                      options.include_future and (options.include_drafts or not a.is_draft)),
-                    default=None))
+                    default=None),
+                tuple(sorted(set(file_urls) - set(public))))
     return site, problems
+
+
+def _in_public_folder(rel_path: str, folders: tuple[str, ...]) -> bool:
+    """Whether the file lies in one of site.yaml's `static_dirs` ("" is content/ itself)."""
+    return any(not folder or rel_path.startswith(folder + "/") for folder in folders)
 
 
 def _locality_digests(digests, localities) -> dict[str, tuple[DigestLink, ...]]:
@@ -338,8 +350,9 @@ class _Pictures:
 
 
 def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_urls,
-               hidden_paths, problems, pictures: _Pictures):
-    """The article with its URL and its HTML, the links and images of `markup` resolved."""
+               hidden_paths, problems, pictures: _Pictures, files_reached: set[str]):
+    """The article with its URL and its HTML, the links and images of `markup` resolved;
+    the files it links to or shows are added to `files_reached` (only those are published)."""
     folder = posixpath.dirname(article.rel_path)
 
     def rewrite(tag: str, target: str) -> str:
@@ -363,6 +376,7 @@ def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_
             site_url = article_urls[rel]
         elif rel in file_urls:
             site_url = file_urls[rel][0]
+            files_reached.add(rel)
             if tag == "img":
                 link_to_picture[urls.link(site_url)] = site_url
                 if pictures.for_file(rel) is None and site_url in pictures.unreadable:
@@ -407,6 +421,7 @@ def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_
         rel = resolve_content_path(folder, image.src)
         if rel in file_urls:
             image_url = file_urls[rel][0]
+            files_reached.add(rel)
             if pictures.for_file(rel) is None and image_url in pictures.unreadable:
                 problems.append(Problem(article.source_path, image.line,
                                         _("'image.src': '{src}' cannot be read as an image",

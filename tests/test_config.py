@@ -229,6 +229,25 @@ def test_bad_digest_feed_related_and_cname_settings(tmp_path):
         "site.yaml:6: 'cname' must be a domain name such as tin.example.vn, not 'https://tin.example.vn'"]
 
 
+def test_static_dirs(tmp_path):
+    assert _load(tmp_path, BASIC).static_dirs == ("static",)  # content/static/
+    assert _load(tmp_path, BASIC + "static_dirs:\n  - content/tai-lieu/\n  - content/anh/logo\n"
+                 ).static_dirs == ("tai-lieu", "anh/logo")
+    assert _load(tmp_path, BASIC + "static_dirs: content/\n").static_dirs == ("",)  # everything
+    assert _load(tmp_path, BASIC + "static_dirs: []\n").static_dirs == ()
+
+
+def test_static_dirs_must_lie_in_content(tmp_path):
+    assert _problems(tmp_path, BASIC + "static_dirs:\n  - static\n  - content/../khac\n"
+                                       "  - content\\anh\n") == [
+        "site.yaml:4: 'static_dirs': 'static' is not a folder inside content/ — give the folder's "
+        "path from the project, with forward slashes, such as 'content/static/'",
+        "site.yaml:5: 'static_dirs': 'content/../khac' is not a folder inside content/ — give the "
+        "folder's path from the project, with forward slashes, such as 'content/static/'",
+        "site.yaml:6: 'static_dirs': 'content\\\\anh' is not a folder inside content/ — give the "
+        "folder's path from the project, with forward slashes, such as 'content/static/'"]
+
+
 def test_html_policy(tmp_path):
     config = _load(tmp_path, BASIC + "html:\n  allow_tags: [IFRAME]\n  allow_attributes:\n"
                                      "    iframe: [src, width]\n")

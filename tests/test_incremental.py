@@ -86,12 +86,28 @@ def _switch_language(project):
     (project / "site.yaml").write_text(text + "language: en\n", encoding="utf-8")
 
 
+def _add_private_file(project):
+    (project / "content/2024/bien-ban-hop-noi-bo.docx").write_bytes(b"PK\x03\x04 internal")
+
+
+def _link_a_file(project):
+    (project / "content/2024/bao-cao.pdf").write_bytes(b"%PDF-1.4 report")
+    path = project / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\n[Báo cáo](bao-cao.pdf)\n",
+                    encoding="utf-8")
+
+
+def _make_bundle_a_draft(project):
+    _edit(project / "content/2024/ha-noi-so-lieu-6-thang/index.md", "author:", "draft: true\nauthor:")
+
+
 def _nothing(project):
     pass
 
 
 CHANGES = [_nothing, _edit_body, _edit_title, _add_article, _delete_article, _change_template,
-           _change_description, _rename_locality_slug, _switch_language]
+           _change_description, _rename_locality_slug, _switch_language, _add_private_file,
+           _link_a_file, _make_bundle_a_draft]
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=[c.__name__.strip("_") for c in CHANGES])

@@ -168,12 +168,44 @@ def test_bundle_files_are_published_beside_the_article():
                   "content/2024/so-lieu/anh/a.png"),
         Published("bai-viet/so-lieu-6-thang/bieu-do.svg", PROJECT / "content/2024/so-lieu/bieu-do.svg",
                   "content/2024/so-lieu/bieu-do.svg"),
-        Published("tai-lieu/bao-cao.pdf", PROJECT / "content/tai-lieu/bao-cao.pdf",
-                  "content/tai-lieu/bao-cao.pdf"),
     )
+    assert site.unpublished_files == ("tai-lieu/bao-cao.pdf",)  # no article links to it
     assert article.body_html == ('<p><img alt="Biểu đồ" src="/repo/bai-viet/so-lieu-6-thang/bieu-do.svg"> '
                                  '<img alt="Ảnh" src="/repo/bai-viet/so-lieu-6-thang/anh/a.png"></p>')
     assert article.image_url == "bai-viet/so-lieu-6-thang/bieu-do.svg"
+
+
+def test_only_the_files_published_articles_use_or_static_dirs_hold_are_published():
+    future = replace(_article("2024/sap-toi.md", body="![Ảnh](sap-toi.jpg)\n"),
+                     date=BUILD_TIME + dt.timedelta(days=1))
+    site, problems = _build(
+        [_article("2024/tin.md", body="[Biên bản](bien-ban.pdf) ![Ảnh](../anh/a.svg)\n",
+                  image=Image("/anh/dau.svg", "Ảnh đầu")),
+         _article("2024/nhap.md", body="[Tài liệu](noi-bo.docx)\n", is_draft=True), future],
+        static=("2024/bien-ban.pdf", "anh/a.svg", "anh/dau.svg", "2024/noi-bo.docx",
+                "2024/sap-toi.jpg", "2024/bai-moi.md.txt", "static/logo.png",
+                "static/tai-lieu/mau-don.pdf", "staticx/b.pdf"))
+
+    assert problems == []
+    assert [f.url for f in site.files] == ["2024/bien-ban.pdf", "anh/a.svg", "anh/dau.svg",
+                                           "static/logo.png", "static/tai-lieu/mau-don.pdf"]
+    # A draft's and a future article's files wait with them; a stray file is never published.
+    assert site.unpublished_files == ("2024/bai-moi.md.txt", "2024/noi-bo.docx",
+                                      "2024/sap-toi.jpg", "staticx/b.pdf")
+
+
+def test_static_dirs_name_the_public_folders():
+    config = replace(CONFIG, static_dirs=("tai-lieu",))
+    site, _ = _build([_article("tin.md")], config=config,
+                     static=("tai-lieu/a.pdf", "static/logo.png"))
+    assert [f.url for f in site.files] == ["tai-lieu/a.pdf"]
+    assert site.unpublished_files == ("static/logo.png",)
+
+    everything = replace(CONFIG, static_dirs=("",))  # `static_dirs: [content/]`
+    site, _ = _build([_article("tin.md")], config=everything,
+                     static=("tai-lieu/a.pdf", "static/logo.png"))
+    assert [f.url for f in site.files] == ["static/logo.png", "tai-lieu/a.pdf"]
+    assert site.unpublished_files == ()
 
 
 def test_link_to_another_articles_markdown_file_becomes_its_url():

@@ -747,3 +747,44 @@ def test_missing_image_is_an_error(make_project):
             "check the spelling, or start it with / to read from content/") \
         in result.stderr.splitlines()
     assert not (project / "_site").exists()
+
+
+# 14. Only what should be published
+
+def test_only_linked_shown_and_static_files_are_published(make_project, tmp_path):
+    files = {
+        "content/2024/hop-dan.md": article_md(
+            "Họp dân", "2024-07-03", ["Hoàn Kiếm"],
+            body="[Biên bản công khai](bien-ban-cong-khai.pdf)\n\n![Họp dân](hop-dan.jpg)\n"),
+        "content/2024/hop-dan.jpg": _jpeg(320, 200),
+        "content/2024/bien-ban-cong-khai.pdf": b"%PDF-1.4 public",
+        "content/2024/bien-ban-hop-noi-bo.docx": b"PK\x03\x04 internal",
+        "content/2024/bai-moi.md.txt": "---\ntitle: Bài chưa xong\n---\n",
+        "content/2024/nhap/index.md": article_md("Bản nháp", "2024-07-04", ["Hoàn Kiếm"],
+                                                 extra="draft: true\n",
+                                                 body="![Ảnh](anh-nhap.jpg)\n"),
+        "content/2024/nhap/anh-nhap.jpg": _jpeg(320, 200),
+        "content/static/logo.png": b"\x89PNG not linked, but in a public folder",
+    }
+    project = make_project(files)
+    out = tmp_path / "out"
+    build(project, out)
+
+    published = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                       if p.is_file() and not p.name.endswith((".html", ".xml", ".json"))
+                       and not p.relative_to(out).as_posix().startswith(("assets/", "tim-kiem/")))
+    assert published == [".nojekyll", "2024/bien-ban-cong-khai.pdf", "2024/hop-dan.320.jpg",
+                         "2024/hop-dan.320.webp", "2024/hop-dan.jpg", "robots.txt",
+                         "static/logo.png"]
+    everything = "".join(_all_text(out).values())
+    for private in ("noi-bo", "bai-moi", "anh-nhap", "internal"):
+        assert private not in everything
+
+    code = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--project",
+                           str(project)], text=True, capture_output=True, timeout=120)
+    assert ("content\n"
+            "  info: 3 files are not published, as no published article links to them or shows "
+            "them: 2024/bai-moi.md.txt, 2024/bien-ban-hop-noi-bo.docx, 2024/nhap/anh-nhap.jpg\n"
+            "  hint: to publish a file, link to it from an article, or put it in a folder "
+            "listed under `static_dirs:` in site.yaml (content/static/ by default)\n") \
+        in code.stdout
