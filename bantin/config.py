@@ -78,6 +78,9 @@ class SiteConfig:
     # for download); any other file beside articles is published only when an article links
     # to it or shows it. Paths below content/, without a slash at either end.
     static_dirs: tuple[str, ...] = ("static",)
+    # False: published JPEG, PNG and WebP files lose where they were taken (EXIF GPS, XMP,
+    # IPTC, makers' notes); true publishes them as they are.
+    keep_image_location: bool = False
     extra: dict = field(default_factory=dict)  # free-form values for templates
     key_lines: dict = field(default_factory=dict, repr=False, compare=False)  # key → line
 
@@ -101,7 +104,7 @@ class SiteConfig:
 
 _KEYS = {"title", "description", "base_url", "language", "timezone", "theme", "output_dir",
          "page_size", "digest_period", "feed_size", "related_count", "localities", "topics", "cname",
-         "html", "static_dirs", "extra"}
+         "html", "static_dirs", "keep_image_location", "extra"}
 _LOCALITY_KEYS = {"name", "slug", "kind", "aliases", "parent", "description"}
 _TOPIC_KEYS = {"name", "slug", "description"}
 _HTML_KEYS = {"allow_tags", "allow_attributes"}
@@ -217,6 +220,8 @@ def parse_config(document: YamlDocument, project_path: Path, problems: list[Prob
         cname=_parse_cname(reader, data),
         html=_parse_html(reader, data),
         static_dirs=_parse_static_dirs(reader, data, defaults.static_dirs),
+        keep_image_location=reader.value(data, ("keep_image_location",), bool,
+                                         default=defaults.keep_image_location),
         extra=reader.value(data, ("extra",), dict, default={}),
         key_lines={key[0]: line for key, line in document.lines.items() if len(key) == 1},
     )

@@ -128,7 +128,7 @@ def process_image(source_path: Path, cache_dir: Path) -> ImageInfo | None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     _make_variants(image, icc_profile, info.variants)
     # Written last: a facts file promises that its variants were made.
-    _write_atomically(facts_path, json.dumps(
+    write_atomically(facts_path, json.dumps(
         {"width": facts.width, "height": facts.height, "resized_as": facts.resized_as},
         sort_keys=True).encode())
     return info
@@ -249,7 +249,7 @@ def _make_variants(image: Image.Image, icc_profile: bytes | None, variants) -> N
         if width != image.width:
             resized = image.resize((width, group[0].height), Image.Resampling.LANCZOS)
         for variant in group:
-            _write_atomically(variant.cache_path,
+            write_atomically(variant.cache_path,
                               _encode(resized, _FORMAT_BY_MIME[variant.mime], icc_profile))
 
 
@@ -262,7 +262,7 @@ def _encode(image: Image.Image, format_name: str, icc_profile: bytes | None) -> 
     return buffer.getvalue()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a reader sees the old file or the whole new one."""
     temp_path = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     # os.open rather than mkstemp: mkstemp's 0600 would follow the file into the published site.

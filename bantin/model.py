@@ -23,6 +23,7 @@ from .digests import ArchiveYear, Digest, DigestLink, build_archive, build_diges
 from .images import (RASTER_SUFFIXES, SVG_SUFFIX, ImageInfo, Variant, picture_html, process_image,
                      replace_images)
 from .markup import MarkdownRenderer, Markup, convert, shorten
+from .metadata import STRIPPED_SUFFIXES, NotWellFormed, strip_location
 from .localities import with_ancestors
 from .messages import _
 from .pages import Published
@@ -224,8 +225,9 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
             topic_articles[topic.slug].append(article.url)
     public = [rel for rel in file_urls if rel in files_reached or
               _in_public_folder(rel, config.static_dirs)]
-    files = tuple(Published(*file_urls[rel], f"content/{rel}") for rel in sorted(public)) + \
-        pictures.variant_files()
+    files = tuple(Published(file_urls[rel][0], _published_path(
+        rel, file_urls[rel][1], config, options, problems), f"content/{rel}")
+        for rel in sorted(public)) + pictures.variant_files()
     ordered_topics = tuple(sorted(topics.values(), key=lambda t: sort_key(t.name)))
     period = "week" if config.digest_period == "weekly" else "month"
     digests = build_digests(final, localities, children, period, urls)
@@ -242,6 +244,29 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
                     default=None),
                 tuple(sorted(set(file_urls) - set(public))))
     return site, problems
+
+
+def _published_path(rel_path: str, source_path: Path, config: SiteConfig,
+                    options: BuildOptions, problems: list[Problem]) -> Path:
+    """The file to publish for content/`rel_path`: a photo's copy without where it was taken,
+    unless site.yaml keeps it."""
+    if config.keep_image_location or options.cache_path is None or \
+            posixpath.splitext(rel_path)[1].lower() not in STRIPPED_SUFFIXES:
+        return source_path
+    try:
+        return strip_location(source_path, options.cache_path)
+    except NotWellFormed:
+        problems.append(Problem(f"content/{rel_path}", None,
+                                _("cannot take the location data out of this image: the file is "
+                                  "damaged, or not a JPEG, PNG or WebP image"),
+                                _("open it in a photo editor and save it again, or publish it as "
+                                  "it is with `keep_image_location: true` in site.yaml"),
+                                code="unreadable-image"))
+    except OSError as error:
+        problems.append(Problem(f"content/{rel_path}", None,
+                                _("cannot read the file: {reason}",
+                                  reason=error.strerror or str(error)), code="unreadable-file"))
+    return source_path
 
 
 def _in_public_folder(rel_path: str, folders: tuple[str, ...]) -> bool:

@@ -248,6 +248,14 @@ def test_static_dirs_must_lie_in_content(tmp_path):
         "folder's path from the project, with forward slashes, such as 'content/static/'"]
 
 
+def test_keep_image_location(tmp_path):
+    assert _load(tmp_path, BASIC).keep_image_location is False
+    assert _load(tmp_path, BASIC + "keep_image_location: true\n").keep_image_location is True
+    assert _problems(tmp_path, BASIC + "keep_image_location: yes please\n") == [
+        "site.yaml:3: 'keep_image_location' must be true or false, not 'yes please' — write "
+        "true or false"]
+
+
 def test_html_policy(tmp_path):
     config = _load(tmp_path, BASIC + "html:\n  allow_tags: [IFRAME]\n  allow_attributes:\n"
                                      "    iframe: [src, width]\n")

@@ -716,7 +716,8 @@ def test_images_are_resized_and_shown_responsively(image_project, tmp_path, monk
     # A second build reads the cache: nothing encoded, no cached file rewritten.
     cache = image_project / ".cache/images"
     before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
-    assert len([n for n in before if not n.endswith(".json")]) == 8
+    # 8 resized copies, and the note that the original has no location to take out
+    assert len([n for n in before if not n.endswith((".json", ".same"))]) == 8
     encoded = []
     real_encode = bantin.images._encode
     monkeypatch.setattr(bantin.images, "_encode",
@@ -764,7 +765,7 @@ def test_only_linked_shown_and_static_files_are_published(make_project, tmp_path
                                                  extra="draft: true\n",
                                                  body="![Ảnh](anh-nhap.jpg)\n"),
         "content/2024/nhap/anh-nhap.jpg": _jpeg(320, 200),
-        "content/static/logo.png": b"\x89PNG not linked, but in a public folder",
+        "content/static/mau-don.pdf": b"%PDF-1.4 not linked, but in a public folder",
     }
     project = make_project(files)
     out = tmp_path / "out"
@@ -775,7 +776,7 @@ def test_only_linked_shown_and_static_files_are_published(make_project, tmp_path
                        and not p.relative_to(out).as_posix().startswith(("assets/", "tim-kiem/")))
     assert published == [".nojekyll", "2024/bien-ban-cong-khai.pdf", "2024/hop-dan.320.jpg",
                          "2024/hop-dan.320.webp", "2024/hop-dan.jpg", "robots.txt",
-                         "static/logo.png"]
+                         "static/mau-don.pdf"]
     everything = "".join(_all_text(out).values())
     for private in ("noi-bo", "bai-moi", "anh-nhap", "internal"):
         assert private not in everything
@@ -788,3 +789,59 @@ def test_only_linked_shown_and_static_files_are_published(make_project, tmp_path
             "  hint: to publish a file, link to it from an article, or put it in a folder "
             "listed under `static_dirs:` in site.yaml (content/static/ by default)\n") \
         in code.stdout
+
+
+# 15. Where a photo was taken stays private
+
+def _gps_jpeg() -> bytes:
+    import io
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # taken with the phone on its side
+    exif[0x8825] = {1: "N", 2: (21.0, 1.0, 42.0), 3: "E", 4: (105.0, 50.0, 7.0)}
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 200), (20, 120, 40)).save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def _published_exif(path: Path):
+    with Image.open(path) as image:
+        return image.getexif()
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_published_photos_lose_their_location_unless_kept(make_project, tmp_path, keep):
+    photo = _gps_jpeg()
+    project = make_project({
+        "site.yaml": MINIMAL_SITE_YAML + ("keep_image_location: true\n" if keep else ""),
+        "content/2024/hop-dan.md": article_md("Họp dân", "2024-07-03", ["Hoàn Kiếm"],
+                                              body="![Họp dân](hop-dan.jpg)\n"),
+        "content/2024/hop-dan.jpg": photo,
+        "content/static/tai-ve.jpg": photo,  # published without a link: cleaned as well
+    })
+    out = tmp_path / "out"
+    build(project, out)
+
+    for published in (out / "2024/hop-dan.jpg", out / "static/tai-ve.jpg"):
+        exif = _published_exif(published)
+        assert exif[0x0112] == 6  # still shown the right way up
+        assert (0x8825 in exif) is keep
+        assert (published.read_bytes() == photo) is keep
+    page = read(out, "bai-viet/hop-dan/")
+    assert 'width="200" height="320"' in page  # upright: the orientation is applied
+    for variant in (out / "2024").glob("hop-dan.*.*"):
+        assert 0x8825 not in _published_exif(variant)
+
+
+def test_a_photo_that_cannot_be_cleaned_is_an_error(make_project):
+    project = make_project({
+        "content/2024/hop-dan.md": article_md("Họp dân", "2024-07-03", ["Hoàn Kiếm"],
+                                              body="[Ảnh](anh.jpg)\n"),
+        "content/2024/anh.jpg": b"\x00\x00\x00\x18ftypheic, a phone's photo renamed .jpg",
+    })
+    result = run_build(project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "content/2024/anh.jpg: cannot take the location data out of this image: the file is "
+        "damaged, or not a JPEG, PNG or WebP image — open it in a photo editor and save it again, "
+        "or publish it as it is with `keep_image_location: true` in site.yaml")
