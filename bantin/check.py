@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .config import CONFIG_NAME, read_language
 from .messages import SOURCE_LANGUAGE, _, _n, translate
@@ -44,7 +44,7 @@ def check_site(project_path: Path, *, base_url: str | None = None, include_draft
     except BuildError as error:
         return Report(tuple(error.problems), site_language=read_language(project_path))
     findings = list(result.problems) + unused_declarations(result.site) + \
-        unpublished_files(result.site)
+        unpublished_files(result.site) + remote_hosts(result.site)
     return Report(tuple(sorted(findings, key=Problem.sort_key)), len(result.site.articles),
                   len(result.pages), result.site.config.language)
 
@@ -70,6 +70,27 @@ def unused_declarations(site: Site) -> list[Problem]:
 
 
 _EMPTY_PAGE = _("its page stays empty until an article names it")
+
+
+def remote_hosts(site: Site) -> list[Problem]:
+    """One line per site that published articles show images from: those are not resized, and
+    every reader's browser asks that site for them."""
+    by_host: dict[str, list[tuple[str, str]]] = {}
+    for url, source_path in site.remote_images:
+        by_host.setdefault(urlsplit(url).hostname or "", []).append((url, source_path))
+    findings = []
+    for host, found in sorted(by_host.items()):
+        articles = sorted({source_path for _url, source_path in found})
+        findings.append(Problem(
+            articles[0], None,
+            _n("{count} image is shown from {host} (in {articles}): it is not resized, and "
+               "readers' browsers fetch it from there",
+               "{count} images are shown from {host} (in {articles}): they are not resized, and "
+               "readers' browsers fetch them from there", len({url for url, _path in found}),
+               host=host, articles=", ".join(articles)),
+            _("to have them resized and served with the site, download them into content/ and "
+              "give their file names"), INFO, code="remote-image"))
+    return findings
 
 
 def unpublished_files(site: Site) -> list[Problem]:

@@ -157,6 +157,15 @@ def picture_html(info: ImageInfo, src_url: str, variant_url: Callable[[Variant],
     return Markup("<picture>{}{}</picture>").format(source, _tag("img", img))
 
 
+def remote_image_html(src_url: str, alt: str, lazy: bool = True) -> Markup:
+    """An <img> of an image on another site: shown as it is there, its size unknown here."""
+    img = {"src": src_url, "alt": alt}
+    if lazy:
+        img["loading"] = "lazy"
+    img["decoding"] = "async"
+    return _tag("img", img)
+
+
 def _widths(original_width: int) -> list[int]:
     """Never upscale; the original width is always offered."""
     return sorted({w for w in WIDTHS if w < original_width} | {original_width})

@@ -21,7 +21,7 @@ from .config import SiteConfig
 from .content import Content
 from .digests import ArchiveYear, Digest, DigestLink, build_archive, build_digests
 from .images import (RASTER_SUFFIXES, SVG_SUFFIX, ImageInfo, Variant, picture_html, process_image,
-                     replace_images)
+                     remote_image_html, replace_images)
 from .markup import MarkdownRenderer, Markup, convert, shorten
 from .metadata import STRIPPED_SUFFIXES, NotWellFormed, strip_location
 from .localities import with_ancestors
@@ -30,7 +30,8 @@ from .pages import Published
 from .problems import WARNING, Problem
 from .text import fold, slugify, sort_key
 from .urls import Urls
-from .validate import Article, BuildOptions, is_local_path, is_published, resolve_content_path
+from .validate import (Article, BuildOptions, is_local_path, is_published, is_remote_image,
+                       resolve_content_path)
 
 
 class Shared(tuple):
@@ -136,6 +137,8 @@ class Site:
     # Files under content/ left out: no published article links to them or shows them, and no
     # `static_dirs` folder holds them (content rel_paths, sorted; `check` lists them).
     unpublished_files: tuple[str, ...] = ()
+    # (URL, source_path) of every https:// image a published article shows from another site.
+    remote_images: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def articles_by_url(self) -> dict[str, Article]:
@@ -209,12 +212,13 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
     topic_forms = _topic_forms(topics)
     pictures = _Pictures(file_urls, options.cache_path, urls)
     files_reached: set[str] = set()  # content rel_paths of the files published articles use
+    remote_images: set[tuple[str, str]] = set()
     final = []
     locality_articles: dict[str, list[str]] = {slug: [] for slug in localities}
     topic_articles: dict[str, list[str]] = {slug: [] for slug in topics}
     for article in published:
         article = _with_html(article, markups[article.rel_path], urls, article_urls, file_urls,
-                             hidden_paths, problems, pictures, files_reached)
+                             hidden_paths, problems, pictures, files_reached, remote_images)
         article = replace(article,
                           localities=tuple(localities[s] for s in article.locality_slugs),
                           topics=tuple(topics[s] for s in _topic_slugs(article, topic_forms)))
@@ -242,7 +246,7 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
                 min((a.date for a in articles if a.date > options.build_time and not
                      options.include_future and (options.include_drafts or not a.is_draft)),
                     default=None),
-                tuple(sorted(set(file_urls) - set(public))))
+                tuple(sorted(set(file_urls) - set(public))), tuple(sorted(remote_images)))
     return site, problems
 
 
@@ -375,9 +379,11 @@ class _Pictures:
 
 
 def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_urls,
-               hidden_paths, problems, pictures: _Pictures, files_reached: set[str]):
+               hidden_paths, problems, pictures: _Pictures, files_reached: set[str],
+               remote_images: set[tuple[str, str]]):
     """The article with its URL and its HTML, the links and images of `markup` resolved;
-    the files it links to or shows are added to `files_reached` (only those are published)."""
+    the files it links to or shows are added to `files_reached` (only those are published),
+    the images it shows from other sites to `remote_images` as (URL, its source_path)."""
     folder = posixpath.dirname(article.rel_path)
 
     def rewrite(tag: str, target: str) -> str:
@@ -431,9 +437,12 @@ def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_
                                 _("simplify the Markdown of this article"),
                                 code="markdown-too-complex"))
     body_html = markup.resolve(rewrite)
-    if link_to_picture:
+    remote = [src for src, _alt in markup.images if is_remote_image(src)]
+    if link_to_picture or remote:
+        # A remote image is shown from its host, as it is; lazily, like the local ones.
         body_html = replace_images(body_html, lambda src, alt: pictures.html(
-            link_to_picture[src], alt) if src in link_to_picture else None)
+            link_to_picture[src], alt) if src in link_to_picture else
+            remote_image_html(src, alt) if is_remote_image(src) else None)
     for src, alt in markup.images:
         if not alt.strip():
             _link_problem(article, src, _("image '{src}' has no alt text", src=src), problems,
@@ -442,7 +451,10 @@ def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_
                           severity=WARNING)
     image = article.image
     image_url = None
-    if image is not None:
+    if image is not None and image.is_remote:
+        image_url = image.src
+        remote.append(image.src)
+    elif image is not None:
         rel = resolve_content_path(folder, image.src)
         if rel in file_urls:
             image_url = file_urls[rel][0]
@@ -460,6 +472,7 @@ def _with_html(article: Article, markup: Markup, urls: Urls, article_urls, file_
             problems.append(Problem(article.source_path, image.line, _("'image' has no 'alt' text"),
                                     _("add `alt:` describing the image for readers who cannot "
                                       "see it"), WARNING, code="missing-alt"))
+    remote_images.update((url, article.source_path) for url in remote)
     return replace(article, summary=article.summary or shorten(markup.first_paragraph),
                    summary_is_excerpt=not article.summary, text=markup.text,
                    url=article_urls[article.rel_path], body_html=body_html, image_url=image_url)

@@ -20,7 +20,8 @@ from .model import Site, TreeNode
 from .pages import Page, Published
 from .problems import Problem
 from .theme import Theme
-from .validate import Article
+from .images import remote_image_html
+from .validate import Article, is_remote_image
 from . import feeds as feeds_module
 from .search import site_search_files
 from .urls import HOME_URL, NOT_FOUND_URL, ROBOTS_URL, SITEMAP_URL, output_file
@@ -520,6 +521,8 @@ class _Helpers:
         return self.site.urls.link(target if isinstance(target, str) else target.url)
 
     def absolute_url(self, target) -> str:
+        if isinstance(target, str) and is_remote_image(target):  # an article's image elsewhere
+            return target
         return self.site.urls.absolute(target if isinstance(target, str) else target.url)
 
     def asset_url(self, rel_path: str) -> str:
@@ -593,6 +596,8 @@ class _Helpers:
     def picture(self, site_url: str, alt: str, lazy: bool = False, sizes: str = "") -> Markup:
         """A responsive <picture> of a local image (a plain <img> when it has no variants);
         `sizes` is how wide it is shown, when not the width of the text."""
+        if is_remote_image(site_url):
+            return remote_image_html(site_url, alt, lazy)
         picture = self.site.pictures.get(site_url)
         if picture is None:
             return Markup('<img src="{}" alt="{}">').format(self.url(site_url), alt)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .content import SourceFile
-from .fields import FieldReader
+from .fields import FieldReader, is_http_url
 from .localities import LocalityIndex
 from .messages import _
 from .problems import Problem
@@ -34,10 +34,16 @@ class Source:
 
 @dataclass(frozen=True)
 class Image:
-    src: str  # as written: a path relative to the article file, or from content/ when it starts with /
+    # As written: a path relative to the article file, or from content/ when it starts with /;
+    # or an https:// URL of an image kept elsewhere (shown from there, not resized).
+    src: str
     alt: str = ""
     credit: str = ""
     line: int | None = None  # of `src:` (or `image:`) in the front matter
+
+    @property
+    def is_remote(self) -> bool:
+        return is_remote_image(self.src)
 
 
 @dataclass(frozen=True)
@@ -267,14 +273,26 @@ def _read_image(reader: FieldReader, data: dict) -> Image | None:
     key = ("image",)
     reader.check_keys(value, key, _IMAGE_KEYS, "'image'")
     src = reader.text(value, key + ("src",), required=True)
-    if src and not is_local_path(src):
-        reader.problem(key + ("src",), _("'image.src' must be a file in content/, not {value}",
-                                         value=repr(src)),
+    if src and src.lower().startswith("http://") and is_http_url(src):
+        reader.problem(key + ("src",), _("'image.src' must be a file in content/ or an https:// "
+                                         "URL, not the http:// address {value}", value=repr(src)),
+                       _("write https:// instead (browsers block http:// images on an https:// "
+                         "site), or put the image beside the article and give its file name"),
+                       code="invalid-image")
+        src = ""
+    elif src and not is_local_path(src) and not is_remote_image(src):
+        reader.problem(key + ("src",), _("'image.src' must be a file in content/ or an https:// "
+                                         "URL, not {value}", value=repr(src)),
                        _("put the image beside the article and give its file name"),
                        code="invalid-image")
         src = ""
     return Image(src, reader.text(value, key + ("alt",)), reader.text(value, key + ("credit",)),
                  reader.document.line(*key, "src")) if src else None
+
+
+def is_remote_image(src: str) -> bool:
+    """An https:// URL with a host: an image shown from another site."""
+    return src[:8].lower() == "https://" and is_http_url(src)
 
 
 def is_local_path(target: str) -> bool:

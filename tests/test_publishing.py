@@ -845,3 +845,50 @@ def test_a_photo_that_cannot_be_cleaned_is_an_error(make_project):
         "content/2024/anh.jpg: cannot take the location data out of this image: the file is "
         "damaged, or not a JPEG, PNG or WebP image — open it in a photo editor and save it again, "
         "or publish it as it is with `keep_image_location: true` in site.yaml")
+
+
+# 16. Remote images
+
+REMOTE = "https://ubnd.example.vn/anh/hop%20dan.jpg?w=1200&v=2"
+
+
+def test_a_remote_lead_image_is_shown_credited_and_shared(make_project, tmp_path):
+    project = make_project({
+        "content/2024/hop-dan.md": article_md(
+            "Họp dân", "2024-07-03", ["Hoàn Kiếm"],
+            extra=f"image:\n  src: {REMOTE}\n  alt: Người dân dự họp\n  credit: UBND phường\n",
+            body=f"Mở đầu.\n\n![Toàn cảnh]({REMOTE} \"Ảnh: UBND phường\")\n"),
+        "content/2024/khac.md": article_md("Khác", "2024-07-02", ["Hoàn Kiếm"],
+                                           body="![Cổng](https://cdn.example.org/cong.webp)\n"),
+    })
+    out = tmp_path / "out"
+    result = build(project, out)
+
+    assert result.problems == ()
+    page = read(out, "bai-viet/hop-dan/")
+    tags = Tags(page)
+    escaped = html.escape(REMOTE)
+    assert tags.meta("og:image") == [REMOTE] and tags.meta("twitter:image") == [REMOTE]
+    assert tags.meta("og:image:alt") == ["Người dân dự họp"]
+    assert tags.meta("twitter:card") == ["summary_large_image"]
+    lead = page[page.index('<figure class="lead-image">'):page.index('<div class="body">')]
+    assert f'<img src="{escaped}" alt="Người dân dự họp" decoding="async">' in lead
+    assert "<figcaption>" in lead and "UBND phường" in lead
+    # In the body the same URL is a figure, loaded lazily, its title the caption.
+    assert re.search(rf'<figure><img src="{re.escape(escaped)}" alt="Toàn cảnh" loading="lazy" '
+                     r'decoding="async"><figcaption>Ảnh: UBND phường</figcaption></figure>', page)
+    json_ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                   page, re.S)[1])
+    assert json_ld["image"] == [REMOTE]
+    card = read(out, "bai-viet/")
+    assert f'<div class="thumb"><img src="{escaped}" alt="" loading="lazy"' in card
+    assert not list(out.rglob("hop*dan*.jpg"))  # nothing downloaded or resized
+
+    report = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--project",
+                             str(project)], text=True, capture_output=True, timeout=120).stdout
+    assert ("content/2024/hop-dan.md\n"
+            "  info: 1 image is shown from ubnd.example.vn (in content/2024/hop-dan.md): it is not "
+            "resized, and readers' browsers fetch it from there\n") in report
+    assert ("content/2024/khac.md\n"
+            "  info: 1 image is shown from cdn.example.org (in content/2024/khac.md): it is not "
+            "resized, and readers' browsers fetch it from there\n") in report

@@ -326,7 +326,8 @@ def test_a_clash_is_shown_in_the_readers_language(make_project):
 
 def test_content_file_clashing_with_a_page(make_project):
     project = make_project({"content/tin.md": _article("Tin"),
-                            "content/bai-viet/tin/index.html": "<p>cũ</p>"})
+                            "content/bai-viet/tin/index.html": "<p>cũ</p>",
+                            "site.yaml": MINIMAL_SITE_YAML + "static_dirs: [content/bai-viet/]\n"})
 
     _, _, problems = _render(project)
 

@@ -314,15 +314,32 @@ def test_image_as_a_file_name():
     assert _valid("title: Tin\ndate: 2024-07-05\nimage: anh.jpg\n").image == Image("anh.jpg", line=4)
 
 
-@pytest.mark.parametrize("src", ["javascript:alert(1)", "http://evil.example/a.png",
-                                 "https://evil.example/a.png", "//evil.example/a.png",
-                                 "data:image/png;base64,AAAA", "..\\..\\a.png"])
-def test_image_src_must_be_a_content_file(src):
+@pytest.mark.parametrize("src", ["javascript:alert(1)", "//evil.example/a.png", "https:///a.png",
+                                 "data:image/png;base64,AAAA", "..\\..\\a.png",
+                                 "ftp://example.org/a.png", "https://example.org/a b.png"])
+def test_image_src_must_be_a_content_file_or_an_https_url(src):
     article, problems = _validate(f"title: Tin\ndate: 2024-07-05\nimage:\n  src: '{src}'\n  alt: Ảnh\n")
 
     assert problems == [
-        f"content/2024/tin.md:5: 'image.src' must be a file in content/, not {src!r} — "
-        "put the image beside the article and give its file name"]
+        f"content/2024/tin.md:5: 'image.src' must be a file in content/ or an https:// URL, not "
+        f"{src!r} — put the image beside the article and give its file name"]
+    assert article is None
+
+
+def test_an_http_image_src_is_an_error_that_says_https():
+    assert _problems("title: Tin\ndate: 2024-07-05\nimage:\n  src: http://ubnd.example.vn/a.jpg\n") == [
+        "content/2024/tin.md:5: 'image.src' must be a file in content/ or an https:// URL, not the "
+        "http:// address 'http://ubnd.example.vn/a.jpg' — write https:// instead (browsers block "
+        "http:// images on an https:// site), or put the image beside the article and give its "
+        "file name"]
+
+
+def test_image_src_may_be_an_https_url():
+    article = _valid("title: Tin\ndate: 2024-07-05\nimage:\n  src: https://ubnd.example.vn/a.jpg\n"
+                     "  alt: Ảnh\n  credit: UBND\n")
+
+    assert article.image == Image("https://ubnd.example.vn/a.jpg", "Ảnh", "UBND", line=5)
+    assert article.image.is_remote and not Image("a.jpg").is_remote
 
 
 def test_image_of_the_wrong_type():
@@ -348,7 +365,8 @@ def test_every_problem_of_an_article_is_reported_at_once():
         "letters, digits and hyphens, such as 'tin-moi'",
         "content/2024/tin.md:5: 'author' must be text, not a mapping "
         "— write it as text; put it in quotes if it looks like a list, a number or true/false",
-        "content/2024/tin.md:6: 'image.src' must be a file in content/, not 'javascript:x' — "
+        "content/2024/tin.md:6: 'image.src' must be a file in content/ or an https:// URL, not "
+        "'javascript:x' — "
         "put the image beside the article and give its file name",
         "content/2024/tin.md:7: 'extra' must be a mapping of keys to values, not 5 "
         "— write its keys on the lines below it, each indented by two spaces"]
