@@ -42,15 +42,26 @@ def check_site(project_path: Path, *, base_url: str | None = None, include_draft
                             include_drafts=include_drafts, include_future=include_future,
                             write=False)
     except BuildError as error:
-        return Report(tuple(error.problems), site_language=read_language(project_path))
-    findings = list(result.problems) + unused_declarations(result.site) + \
-        unpublished_files(result.site) + remote_hosts(result.site)
+        # Every stage ran unless site.yaml or the theme could not be read: what the Site shows
+        # is told along with the errors, not after they are fixed.
+        found = list(error.problems) + (site_findings(error.site) if error.site else [])
+        return Report(tuple(sorted(found, key=Problem.sort_key)),
+                      site_language=read_language(project_path))
+    findings = list(result.problems) + site_findings(result.site)
     return Report(tuple(sorted(findings, key=Problem.sort_key)), len(result.site.articles),
                   len(result.pages), result.site.config.language)
 
 
+def site_findings(site: Site) -> list[Problem]:
+    """What only `check` tells: declared but unused, files left out, images from elsewhere."""
+    return unused_declarations(site) + unpublished_files(site) + remote_hosts(site)
+
+
 def unused_declarations(site: Site) -> list[Problem]:
-    """Localities and topics declared in site.yaml that no published article is filed under."""
+    """Localities and topics declared in site.yaml that no published article is filed under;
+    none while some article has errors, as it may well name them."""
+    if site.rejected_articles:
+        return []
     findings = []
     for declared in site.config.localities:
         locality = site.localities.get(declared.slug)
@@ -165,9 +176,8 @@ def _verdict(report: Report) -> tuple[str, str]:
                warnings=_n("{count} warning", "{count} warnings", warnings),
                infos=_("{count} info", count=infos))
     if not report.is_ok:
-        return _("Check failed:"), _("{counts}. Fix the errors and check again: some checks "
-                                     "(links, images, unused localities) run only once earlier "
-                                     "ones pass.", counts=counts)
+        return _("Check failed:"), _("{counts}. Fix the errors, then check again.",
+                                     counts=counts)
     return _("Check passed:"), _("{counts}; {articles} articles, {pages} pages.", counts=counts,
                                  articles=report.article_count, pages=report.page_count)
 

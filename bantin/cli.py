@@ -280,8 +280,7 @@ def _run_build(args, speaker: _Speaker) -> int:
     print_problems(result.problems, speaker.language())
     if args.timings:
         print(speaker.say(format_timings(result.timings)))
-    excluded = _(", {count} drafts or future articles left out", count=result.excluded_count) \
-        if result.excluded_count else ""
+    excluded = _left_out(result.problems)
     print(speaker.say(_n(
         "Built {count} article into {pages} pages ({files} files) in {folder}/ in {seconds:.2f} "
         "s{excluded}.",
@@ -290,6 +289,19 @@ def _run_build(args, speaker: _Speaker) -> int:
         folder=display_path(result.output_path, project), seconds=time.perf_counter() - started,
         excluded=excluded)))
     return 0
+
+
+def _left_out(problems) -> Message | str:
+    """", 1 draft and 2 future articles left out", with the grammar of each count; the
+    articles themselves are named among the problems."""
+    drafts = sum(p.code == "draft" for p in problems)
+    future = sum(p.code == "future" for p in problems)
+    counts = ([_n("{count} draft", "{count} drafts", drafts)] if drafts else []) + \
+        ([_n("{count} future article", "{count} future articles", future)] if future else [])
+    if not counts:
+        return ""
+    return _(", {articles} left out", articles=counts[0] if len(counts) == 1 else
+             _("{first} and {second}", first=counts[0], second=counts[1]))
 
 
 def _positive(text: str) -> int:

@@ -47,10 +47,22 @@ class StaticFile:
 
 
 @dataclass(frozen=True)
+class RejectedBody:
+    """The body of an article whose front matter has errors: it is not published, but its
+    links and images are still checked, so that one run lists every problem of the file."""
+
+    source_path: str  # as shown in problems: "content/2024/ba-vi.md"
+    rel_path: str
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
 class Content:
     sources: tuple[SourceFile, ...]  # the articles that could be read
     static_files: tuple[StaticFile, ...]
     article_paths: frozenset[str] = frozenset()  # every Markdown file, readable or not
+    rejected: tuple[RejectedBody, ...] = ()  # filled in by the validate stage
 
 
 def read_content(project_path: Path) -> tuple[Content, list[Problem]]:

@@ -27,7 +27,7 @@ from .metadata import STRIPPED_SUFFIXES, NotWellFormed, strip_location
 from .localities import with_ancestors
 from .messages import _
 from .pages import Published
-from .problems import WARNING, Problem
+from .problems import INFO, WARNING, Problem
 from .text import fold, slugify, sort_key
 from .urls import Urls
 from .validate import (Article, BuildOptions, is_local_path, is_published, is_remote_image,
@@ -139,6 +139,8 @@ class Site:
     unpublished_files: tuple[str, ...] = ()
     # (URL, source_path) of every https:// image a published article shows from another site.
     remote_images: tuple[tuple[str, str], ...] = ()
+    # Markdown files under content/ that could not be made articles (errors), content rel_paths.
+    rejected_articles: tuple[str, ...] = ()
 
     @cached_property
     def articles_by_url(self) -> dict[str, Article]:
@@ -204,6 +206,7 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
     if markups is None:
         renderer = MarkdownRenderer(config.html)
         markups = {a.rel_path: convert(renderer, a.body) for a in published}
+        markups.update((r.rel_path, convert(renderer, r.body)) for r in content.rejected)
     article_urls = {a.rel_path: urls.article(a.slug) for a in published}
     file_urls = _content_file_urls(content, published, article_urls)
     hidden_paths = (content.article_paths | {a.rel_path for a in articles}) - set(article_urls)
@@ -227,6 +230,21 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
             locality_articles[slug].append(article.url)
         for topic in article.topics:
             topic_articles[topic.slug].append(article.url)
+        if not article.body.strip():
+            problems.append(Problem(article.source_path, article.body_line - 1,
+                                    _("the article has no text below its front matter"),
+                                    _("write the article below the closing `---` line"),
+                                    WARNING, code="empty-body"))
+    rejected_reached: set[str] = set()  # files only articles with errors use: not "unused"
+    for rejected in content.rejected:
+        # Not published (its front matter has errors, reported already), but its links and
+        # images are checked now rather than in the next run. What it uses is not published.
+        stand_in = Article(rejected.source_path, rejected.rel_path, "", "", options.build_time,
+                           True, rejected.body, rejected.body_line)
+        _with_html(stand_in, markups[rejected.rel_path], urls,
+                   {**article_urls, rejected.rel_path: ""}, file_urls, hidden_paths, problems,
+                   pictures, rejected_reached, set())
+    problems += _left_out(articles, options)
     public = [rel for rel in file_urls if rel in files_reached or
               _in_public_folder(rel, config.static_dirs)]
     files = tuple(Published(file_urls[rel][0], _published_path(
@@ -246,8 +264,30 @@ def build_site(config: SiteConfig, parents: dict, articles: list[Article], conte
                 min((a.date for a in articles if a.date > options.build_time and not
                      options.include_future and (options.include_drafts or not a.is_draft)),
                     default=None),
-                tuple(sorted(set(file_urls) - set(public))), tuple(sorted(remote_images)))
+                tuple(sorted(set(file_urls) - set(public) - rejected_reached)),
+                tuple(sorted(remote_images)),
+                tuple(sorted(content.article_paths - {a.rel_path for a in articles})))
     return site, problems
+
+
+def _left_out(articles, options: BuildOptions) -> list[Problem]:
+    """A line of information naming each draft and each future article the site leaves out."""
+    found = []
+    for article in sorted(articles, key=lambda a: a.source_path):
+        if is_published(article, options):
+            continue
+        if article.is_draft and not options.include_drafts:
+            found.append(Problem(article.source_path, None, _("a draft: left out of the site"),
+                                 _("delete the line `draft: true` to publish it"), INFO,
+                                 code="draft"))
+        else:
+            date = f"{article.date:%d/%m/%Y %H:%M}" if article.has_time else \
+                f"{article.date:%d/%m/%Y}"
+            found.append(Problem(article.source_path, None,
+                                 _("dated {date}, in the future: left out until then", date=date),
+                                 _("the first build after that time publishes it"), INFO,
+                                 code="future"))
+    return found
 
 
 def _published_path(rel_path: str, source_path: Path, config: SiteConfig,

@@ -50,7 +50,7 @@ class BuildResult:
     files: tuple[Published, ...]  # copied as they are (theme assets, images beside articles)
     files_written: int  # 0 when nothing was written (check only)
     output_path: Path
-    problems: tuple[Problem, ...]  # warnings only; errors raise BuildError
+    problems: tuple[Problem, ...]  # warnings and information; errors raise BuildError
     timings: Timings | None = None
     notices: tuple[str, ...] = ()  # about the build cache
     article_count: int = 0
@@ -73,7 +73,8 @@ def load_site(project_path: Path, config: SiteConfig, options: BuildOptions, cac
         project_path, config, index, cache, inputs or InputHasher(cache))
     problems += content_problems
     timings.lap("read")
-    markups = stages.convert_articles(articles, config, options, cache, jobs, timings)
+    markups = stages.convert_articles(articles, config, options, cache, jobs, timings,
+                                      content.rejected)
     timings.lap("markdown")
     # Go on with the articles that are valid, so that one run lists every problem: broken
     # links, missing images, template errors. Nothing is written unless there is none.
@@ -134,12 +135,12 @@ def build_site(project_path: Path, *, base_url: str | None = None, output_dir: s
                 theme = load_theme(project_path, config.theme, config.language,
                                    config.line_of("theme"))
             except BuildError as error:
-                raise BuildError(problems + error.problems) from None
+                raise BuildError(problems + error.problems, site) from None
             pages, files, render_problems = stages.render_pages(                  # 5
                 site, theme, project_path, cache, jobs, timings, previous, output)
             problems += render_problems
             timings.lap("render")
-            _stop_on_errors(problems)
+            _stop_on_errors(problems, site)
             written = 0
             if writing:
                 try:
@@ -213,6 +214,6 @@ def _unchanged_build(cache: BuildCache, state_key: bytes, inputs_key: bytes,
                        articles, excluded, pages, language)
 
 
-def _stop_on_errors(problems: list[Problem]) -> None:
+def _stop_on_errors(problems: list[Problem], site) -> None:
     if has_errors(problems):
-        raise BuildError(problems)
+        raise BuildError(problems, site)

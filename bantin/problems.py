@@ -53,9 +53,12 @@ class Problem:
 class BuildError(Exception):
     """Raised by a stage whose problems make going on pointless; carries every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], site=None):
         # The same mistake met twice (a template error on every page) is listed once.
         self.problems = sorted(set(problems), key=Problem.sort_key)
+        # The Site, when every stage ran and only errors stopped the build: `check` still
+        # tells what it knows of it (unused localities, files left out).
+        self.site = site
         super().__init__("\n".join(p.format() for p in self.problems))
 
 

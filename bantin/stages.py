@@ -11,7 +11,8 @@ from pathlib import Path
 from . import search
 from .cache import STAMP, BuildCache, digest, key_of
 from .config import SiteConfig
-from .content import CONTENT_DIR, Content, list_content, parse_source, read_article_bytes
+from .content import (CONTENT_DIR, Content, RejectedBody, list_content, parse_source,
+                      read_article_bytes)
 from .digests import ArchiveMonth, ArchiveYear, Digest, DigestGroup, DigestLink
 from .localities import LocalityIndex
 from .markup import MarkdownRenderer, Markup, conversion_key, convert
@@ -22,6 +23,7 @@ from .parallel import jobs_for, run_chunks, split
 from .problems import Problem
 from .render import (Page, PageSpec, Renderer, find_url_clashes, page_context, plain_files,
                      plan_pages, site_files, sitemap_files)
+from .text import strip_control_characters
 from .theme import Theme
 from .urls import SITEMAP_URL
 from .validate import Article, BuildOptions, is_published, validate_article
@@ -53,32 +55,39 @@ def read_articles(project_path: Path, config: SiteConfig, index: LocalityIndex,
         except OSError:
             pass
     entries = cache.get_many("article", keys.values())
-    articles = []
+    articles, rejected = [], []
     for path, rel_path in markdown_files:
         entry = entries.get(keys.get(rel_path))
         if entry is None:
             entry = _read_article(path, rel_path, config, index, config_key, cache)
-        article, found = entry
+        article, found, body = entry
         problems += found
         if article is not None:
             articles.append(article)
-    return content, articles, problems
+        elif body is not None:
+            rejected.append(body)
+    return replace(content, rejected=tuple(rejected)), articles, problems
 
 
 def _read_article(path: Path, rel_path: str, config: SiteConfig, index: LocalityIndex,
                   config_key: bytes, cache: BuildCache) -> tuple:
-    """(Article or None, problems) of one file, read and validated, and kept in the cache."""
+    """(Article or None, problems, RejectedBody or None) of one file, read and validated, and
+    kept in the cache; the body of an article with errors in its front matter is kept to be
+    checked all the same."""
     shown = f"{CONTENT_DIR}/{rel_path}"
     file_problems: list[Problem] = []
     data = read_article_bytes(path, shown, file_problems)
     if data is None:
-        return None, tuple(file_problems)
-    article = None
+        return None, tuple(file_problems), None
+    article = rejected = None
     source = parse_source(data, rel_path, shown, file_problems)
     if source is not None:
         article, found = validate_article(source, config, index)
         file_problems += found
-    entry = (article, tuple(file_problems))
+        if article is None:
+            rejected = RejectedBody(shown, rel_path, strip_control_characters(source.body),
+                                    source.body_line)
+    entry = (article, tuple(file_problems), rejected)
     cache.put("article", key_of(config_key, rel_path, digest(data)), entry)
     return entry
 
@@ -86,12 +95,13 @@ def _read_article(path: Path, rel_path: str, config: SiteConfig, index: Locality
 # --- Markdown, by each body's hash, in parallel ----------------------------------------------
 
 def convert_articles(articles: list[Article], config: SiteConfig, options: BuildOptions,
-                     cache: BuildCache, jobs: int, timings) -> dict[str, Markup]:
-    """The converted body of every published article, by rel_path."""
-    keys = {a.rel_path: conversion_key(a.body, config.html) for a in articles
-            if is_published(a, options)}
+                     cache: BuildCache, jobs: int, timings, rejected=()) -> dict[str, Markup]:
+    """The converted body of every published article, and of each RejectedBody (to check its
+    links and images), by rel_path."""
+    bodies = {a.rel_path: a.body for a in articles if is_published(a, options)}
+    bodies.update((r.rel_path, r.body) for r in rejected)
+    keys = {rel: conversion_key(body, config.html) for rel, body in bodies.items()}
     found = cache.get_many("markup", set(keys.values()))
-    bodies = {a.rel_path: a.body for a in articles}
     missing = sorted({key: rel for rel, key in keys.items() if key not in found}.items())
     if missing:
         texts = [bodies[rel] for _key, rel in missing]

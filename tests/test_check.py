@@ -74,8 +74,7 @@ def test_errors_of_every_file_are_grouped_per_file_with_hints(make_project, caps
         "  4: error: unknown locality 'Hoan Kiem x'\n"
         "     hint: did you mean 'quận Hoàn Kiếm' (hoan-kiem)?\n"
         "\n"
-        "Check failed: 3 errors, 0 warnings, 0 info. Fix the errors and check again: some checks "
-        "(links, images, unused localities) run only once earlier ones pass.\n")
+        "Check failed: 3 errors, 0 warnings, 0 info. Fix the errors, then check again.\n")
 
 
 def test_warnings_and_unused_localities_do_not_fail_the_check(make_project, capsys):
@@ -223,3 +222,82 @@ def test_coloured_text_marks_severity_and_path():
     assert "\033[1;31merror:\033[0m bad" in text
     assert "\033[36minfo:\033[0m unused" in text
     assert re.sub(r"\033\[[\d;]*m", "", text) == format_text(report)
+
+
+def test_one_run_lists_every_problem_of_every_file(make_project, capsys):
+    # A front-matter error used to hide the body's own broken link; now the whole site is
+    # checked at once, and what check knows besides comes with the errors.
+    project = make_project({
+        "content/a.md": """\
+            ---
+            title: Một
+            date: 2024-07-01
+            localities: [Khanh Thuong x]
+            ---
+            [Thiếu](thieu.md)
+            """,
+        "content/b.md": """\
+            ---
+            title: Hai
+            date: 2024-07-02
+            localities: [Khánh Thượng]
+            ---
+            [Cũng thiếu](khong-co.pdf)
+            """,
+        "content/c.md": """\
+            ---
+            title: Ba
+            date: 2024-07-03
+            localities: [Khánh Thượng]
+            image: {src: https://ubnd.example.vn/a.jpg, alt: Ảnh}
+            ---
+            ![Ảnh](mat.png)
+            """,
+        "content/d.md": """\
+            ---
+            title: Bốn
+            date: 2024-07-04
+            draft: true
+            ---
+            """,
+        "content/noi-bo.docx": "internal",
+    })
+
+    code, out, _ = run_check(capsys, "--project", str(project))
+
+    assert code == 1
+    assert out == (
+        "content\n"
+        "  info: 1 file is not published, as no published article links to it or shows it: "
+        "noi-bo.docx\n"
+        "  hint: to publish a file, link to it from an article, or put it in a folder listed "
+        "under `static_dirs:` in site.yaml (content/static/ by default)\n"
+        "\n"
+        "content/a.md\n"
+        "  4: error: unknown locality 'Khanh Thuong x'\n"
+        "     hint: did you mean 'xã Khánh Thượng' (khanh-thuong)?\n"
+        "  6: error: file 'thieu.md' not found (looked for content/thieu.md)\n"
+        "     hint: a path is read from the article's own folder; check the spelling, or start it "
+        "with / to read from content/\n"
+        "\n"
+        "content/b.md\n"
+        "  6: error: file 'khong-co.pdf' not found (looked for content/khong-co.pdf)\n"
+        "     hint: a path is read from the article's own folder; check the spelling, or start it "
+        "with / to read from content/\n"
+        "\n"
+        "content/c.md\n"
+        "     info: 1 image is shown from ubnd.example.vn (in content/c.md): it is not resized, "
+        "and readers' browsers fetch it from there\n"
+        "     hint: to have them resized and served with the site, download them into content/ "
+        "and give their file names\n"
+        "  7: error: image 'mat.png' not found (looked for content/mat.png)\n"
+        "     hint: a path is read from the article's own folder; check the spelling, or start it "
+        "with / to read from content/\n"
+        "\n"
+        "content/d.md\n"
+        "  info: a draft: left out of the site\n"
+        "  hint: delete the line `draft: true` to publish it\n"
+        "\n"
+        "Check failed: 4 errors, 0 warnings, 3 info. Fix the errors, then check again.\n")
+    assert main(["build", "--project", str(project)]) == 1  # and the build still fails
+    assert not (project / "_site").exists()

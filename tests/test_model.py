@@ -101,6 +101,63 @@ def test_drafts_and_future_articles_are_left_out_and_counted():
     assert site.excluded_count == 2
 
 
+def test_each_article_left_out_is_named_with_its_date():
+    future = replace(_article("sap-toi.md"), date=dt.datetime(2026, 12, 1, 7, 30, tzinfo=TZ))
+    day_only = replace(_article("ngay-mai.md"), date=dt.datetime(2026, 11, 28, tzinfo=TZ),
+                       has_time=False)
+    both = replace(future, source_path="content/ca-hai.md", rel_path="ca-hai.md", slug="ca-hai",
+                   is_draft=True)
+    _, problems = _build([_article("tin.md"), _article("nhap.md", is_draft=True), future,
+                          day_only, both])
+
+    assert problems == [
+        "content/ca-hai.md: info: a draft: left out of the site — delete the line `draft: true` "
+        "to publish it",
+        "content/ngay-mai.md: info: dated 28/11/2026, in the future: left out until then — the "
+        "first build after that time publishes it",
+        "content/nhap.md: info: a draft: left out of the site — delete the line `draft: true` "
+        "to publish it",
+        "content/sap-toi.md: info: dated 01/12/2026 07:30, in the future: left out until then — "
+        "the first build after that time publishes it"]
+    _, problems = _build([future, both], options=BuildOptions(BUILD_TIME, include_drafts=True))
+    assert [p.split(":")[0] for p in problems] == ["content/ca-hai.md", "content/sap-toi.md"]
+    assert all("in the future" in p for p in problems)  # a draft shown, but not yet due
+
+
+def test_an_empty_body_is_a_warning():
+    _, problems = _build([_article("tin.md", body=" \n\n", body_line=6),
+                          _article("nhap.md", body="", is_draft=True)])
+
+    assert problems == [  # a draft being written is left alone
+        "content/nhap.md: info: a draft: left out of the site — delete the line `draft: true` "
+        "to publish it",
+        "content/tin.md:5: warning: the article has no text below its front matter — write the "
+        "article below the closing `---` line"]
+
+
+def test_the_body_of_an_article_with_front_matter_errors_is_checked_too():
+    from bantin.content import RejectedBody
+
+    config = CONFIG
+    parents, _ = check_localities(config.localities, LocalityIndex(config.localities))
+    content = Content((), (StaticFile("anh.png", PROJECT / "content/anh.png"),),
+                      frozenset({"sai.md", "tin.md"}),
+                      (RejectedBody("content/sai.md", "sai.md",
+                                    "[Tin](tin.md) ![](anh.png) [x](thieu.pdf)\n", 7),))
+    site, problems = build_site(config, parents, [_article("tin.md")], content,
+                                BuildOptions(BUILD_TIME))
+
+    assert [p.format() for p in sorted(problems, key=Problem.sort_key)] == [
+        "content/sai.md:7: file 'thieu.pdf' not found (looked for content/thieu.pdf) — a path is "
+        "read from the article's own folder; check the spelling, or start it with / to read from "
+        "content/",
+        "content/sai.md:7: warning: image 'anh.png' has no alt text — describe the image in the "
+        "brackets: ![what it shows](file)"]
+    # Only the article with errors uses the image: neither published nor listed as unused.
+    assert site.files == () and site.unpublished_files == ()
+    assert site.rejected_articles == ("sai.md",)
+
+
 def test_drafts_and_future_articles_may_be_included():
     future = replace(_article("sap-toi.md"), date=BUILD_TIME + dt.timedelta(days=1))
     site, _ = _build([_article("tin.md"), _article("nhap.md", is_draft=True), future],
@@ -186,7 +243,11 @@ def test_only_the_files_published_articles_use_or_static_dirs_hold_are_published
                 "2024/sap-toi.jpg", "2024/bai-moi.md.txt", "static/logo.png",
                 "static/tai-lieu/mau-don.pdf", "staticx/b.pdf"))
 
-    assert problems == []
+    assert problems == [
+        "content/2024/nhap.md: info: a draft: left out of the site — delete the line "
+        "`draft: true` to publish it",
+        "content/2024/sap-toi.md: info: dated 28/11/2026 12:00, in the future: left out until "
+        "then — the first build after that time publishes it"]
     assert [f.url for f in site.files] == ["2024/bien-ban.pdf", "anh/a.svg", "anh/dau.svg",
                                            "static/logo.png", "static/tai-lieu/mau-don.pdf"]
     # A draft's and a future article's files wait with them; a stray file is never published.
@@ -292,7 +353,9 @@ def test_link_to_an_unpublished_article_is_a_warning():
     _, problems = _build([_article("a.md", body_line=6, body="[sắp đăng](nhap.md)\n"),
                           _article("nhap.md", is_draft=True)])
 
-    assert problems == ["content/a.md:6: warning: link to 'nhap.md', an article that is not published (a draft, dated in the future, or with errors)"]
+    assert problems == ["content/a.md:6: warning: link to 'nhap.md', an article that is not published (a draft, dated in the future, or with errors)",
+                        "content/nhap.md: info: a draft: left out of the site — delete the line "
+                        "`draft: true` to publish it"]
 
 
 def test_image_without_alt_is_a_warning_on_its_line():

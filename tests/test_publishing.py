@@ -573,7 +573,16 @@ def test_drafts_and_future_articles_are_left_out_everywhere(make_project):
     project = make_project(HIDDEN)
     result = run_build(project)
     assert result.returncode == 0, result.stderr
-    assert "2 drafts or future articles left out" in result.stdout
+    assert result.stdout.rstrip().endswith(" s, 1 draft and 1 future article left out.")
+    assert result.stderr.splitlines() == [  # each one named, with its date
+        "content/2024/nhap.md: info: a draft: left out of the site — delete the line "
+        "`draft: true` to publish it",
+        "content/2099/tuong-lai.md: info: dated 05/01/2099 08:00, in the future: left out until "
+        "then — the first build after that time publishes it"]
+    vietnamese = run_build(project, "--lang", "vi")
+    assert vietnamese.stdout.rstrip().endswith(" giây, chưa đưa lên 1 bài nháp và 1 bài hẹn giờ.")
+    assert "content/2099/tuong-lai.md: thông tin: hẹn đăng ngày 05/01/2099 08:00" in \
+        vietnamese.stderr
     files = _all_text(project / "_site")
     assert any("Tin công khai" in text for text in files.values())
     for marker in ("Zeta9", "zeta9", "Omega7", "omega7", "2099"):
