@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from .fields import FieldReader, is_http_url
 from .localities import LocalityIndex
 from .messages import _
 from .problems import Problem
-from .yamlfile import FRONT_MATTER, INVALID
+from .yamlfile import DATE_REASONS, FRONT_MATTER, INVALID
 from .text import (MAX_SLUG_LENGTH, fold, has_control_characters, is_reserved_name, slugify,
                    strip_control_characters)
 
@@ -20,7 +21,12 @@ FRONT_MATTER_KEYS = {"title", "date", "updated", "localities", "locality", "topi
                      "author", "source", "image", "draft", "slug", "extra"}
 _SOURCE_KEYS = {"name", "url", "title"}
 _IMAGE_KEYS = {"src", "alt", "credit"}
-_DATE_HINT = _("write it as 2024-07-05, or 2024-07-05 09:30, or 2024-07-05T09:30:00+07:00")
+_DATE_HINT = _("write the day first, as 28/11/2026 or 28/11/2026 09:00, or write it as "
+               "2026-11-28, 2026-11-28 09:00 or 2026-11-28T09:00:00+07:00")
+# The forms editors write besides ISO 8601, day first in every language (as Vietnam writes
+# dates): 28/11/2026, 5/7/2024 09:30; and ISO with a one-digit hour, 2026-11-28 9:00.
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_ISO_SHORT_HOUR = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
 @dataclass(frozen=True)
@@ -174,13 +180,19 @@ def validate_article(source: SourceFile, config: SiteConfig, index: LocalityInde
 
 
 def parse_date(value, tzinfo) -> tuple[dt.datetime, bool] | None:
-    """A front matter date (date, datetime or ISO text) as (aware datetime, has_time)."""
+    """A front matter date (date, datetime, ISO text or a day-first 28/11/2026 [09:00]) as
+    (aware datetime, has_time)."""
     if isinstance(value, str):
         text = value.strip()
         try:
             value = dt.datetime.fromisoformat(text) if len(text) > 10 else dt.date.fromisoformat(text)
         except ValueError:
-            return None
+            try:
+                value = _written_date(text)
+            except ValueError:
+                return None
+            if value is None:
+                return None
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=tzinfo), True
@@ -190,6 +202,41 @@ def parse_date(value, tzinfo) -> tuple[dt.datetime, bool] | None:
             return None
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=tzinfo), False
+    return None
+
+
+def _written_date(text: str) -> dt.date | dt.datetime | None:
+    """A date in one of the forms of _DAY_FIRST and _ISO_SHORT_HOUR; None when it has neither
+    form; ValueError (Python's words) when it has one but names no real day or time."""
+    found = _DAY_FIRST.fullmatch(text)
+    if found:
+        day, month, year, hour, minute, second = found.groups()
+    else:
+        found = _ISO_SHORT_HOUR.fullmatch(text)
+        if not found:
+            return None
+        year, month, day, hour, minute, second = found.groups()
+    if hour is None:
+        return dt.date(int(year), int(month), int(day))
+    return dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+
+
+def _date_mistake(value) -> str | None:
+    """Why a text shaped like a date names no real day or time, or None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        _written_date(text)
+    except ValueError as error:
+        found = _DAY_FIRST.fullmatch(text)
+        if found and int(found[2]) > 12 and 1 <= int(found[1]) <= 12:
+            # 11/28/2026, the American order: the day always comes first.
+            return _("there is no month {month}: the day comes first, so write {example}",
+                     month=int(found[2]), example=f"{found[2]}/{found[1]}/{found[3]}"
+                     + text[found.end(3):])
+        reason = str(error)
+        return DATE_REASONS.get(reason, reason)
     return None
 
 
@@ -208,6 +255,10 @@ def _read_date(reader: FieldReader, data: dict, key: tuple, config: SiteConfig, 
         reader.problem(key, _("'{field}' {value} falls outside the years 1 to 9999 in the site's "
                               "timezone", field=name, value=str(value)), _("check the year"),
                        code="invalid-date")
+    elif parsed is None and _date_mistake(value) is not None:
+        reader.problem(key, _("'{field}' {value} is not a real date: {reason}", field=name,
+                              value=repr(value.strip()), reason=_date_mistake(value)),
+                       _DATE_HINT, code="invalid-date")
     elif parsed is None:
         reader.problem(key, _("'{field}' is not a date: {value}", field=name, value=repr(value)),
                        _DATE_HINT, code="invalid-date")

@@ -173,7 +173,7 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
             line = node.start_mark.line + 1 + line_offset
             field = ".".join(str(k) for k in key)
             reason = getattr(error, "problem", None) or str(error)
-            reason = _DATE_REASONS.get(reason, reason)
+            reason = DATE_REASONS.get(reason, reason)
             hint = _("check that the day exists in that month, the time is between 00:00 and "
                      "23:59 and any offset between -12:00 and +14:00") \
                 if node.tag.endswith(":timestamp") else _("put the value in quotes to keep it as text")
@@ -187,7 +187,7 @@ def _walk(loader, node, key: Key, document: YamlDocument, problems, path, line_o
 
 
 # Python's words for an impossible date or time, so that they are shown in the reader's language.
-_DATE_REASONS = {
+DATE_REASONS = {
     "day is out of range for month": _("day is out of range for month"),
     "month must be in 1..12": _("month must be in 1..12"),
     "hour must be in 0..23": _("hour must be in 0..23"),

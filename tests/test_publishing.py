@@ -901,3 +901,27 @@ def test_a_remote_lead_image_is_shown_credited_and_shared(make_project, tmp_path
     assert ("content/2024/khac.md\n"
             "  info: 1 image is shown from cdn.example.org (in content/2024/khac.md): it is not "
             "resized, and readers' browsers fetch it from there\n") in report
+
+
+# 17. Dates as Vietnamese editors write them
+
+def test_day_first_dates_are_published_on_their_day(make_project, tmp_path):
+    project = make_project({
+        "content/a.md": article_md("Tiếp công dân", "28/10/2026 09:00", ["Hoàn Kiếm"]),
+        "content/b.md": article_md("Cắt điện", "5/11/2026", ["Hoàn Kiếm"],
+                                   extra="updated: 2026-11-06 9:30\n"),
+        "content/c.md": article_md("Sắp tới", "28/11/2026 9:00", ["Hoàn Kiếm"]),  # after BUILD_TIME
+    })
+    out = tmp_path / "out"
+    result = build(project, out)
+
+    dates = {a.title: (a.date.isoformat(), a.has_time) for a in result.site.articles}
+    assert dates == {"Tiếp công dân": ("2026-10-28T09:00:00+07:00", True),
+                     "Cắt điện": ("2026-11-05T00:00:00+07:00", False)}
+    assert [p.format() for p in result.problems] == [
+        "content/c.md: info: dated 28/11/2026 09:00, in the future: left out until then — the "
+        "first build after that time publishes it"]
+    assert card_titles(read(out, "luu-tru/2026/11/")) == ["Cắt điện"]
+    assert 'datetime="2026-10-28T09:00:00+07:00"' in read(out, "bai-viet/tiep-cong-dan/")
+    assert 'article:modified_time" content="2026-11-06T09:30:00+07:00"' in \
+        read(out, "bai-viet/cat-dien/")

@@ -24,7 +24,8 @@ LOCALITIES = (
     LocalityConfig("Hoàn Kiếm", "hoan-kiem", "quận", ("quận Hoàn Kiếm",), "ha-noi", "", 19),
 )
 CONFIG = SiteConfig(Path("/project"), "Bản tin", "https://example.org/", localities=LOCALITIES)
-DATE_HINT = "write it as 2024-07-05, or 2024-07-05 09:30, or 2024-07-05T09:30:00+07:00"
+DATE_HINT = ("write the day first, as 28/11/2026 or 28/11/2026 09:00, or write it as 2026-11-28, "
+             "2026-11-28 09:00 or 2026-11-28T09:00:00+07:00")
 
 
 def _validate(front_matter: str, body: str = "Thân bài.\n", config: SiteConfig = CONFIG,
@@ -102,6 +103,15 @@ def test_every_field():
     ('"2024-07-05"', dt.datetime(2024, 7, 5, tzinfo=HANOI_TZ), False),
     ('"2024-07-05 09:30"', dt.datetime(2024, 7, 5, 9, 30, tzinfo=HANOI_TZ), True),
     ("'2024-07-05T09:30:00+00:00'", dt.datetime(2024, 7, 5, 16, 30, tzinfo=HANOI_TZ), True),
+    # Day first, as Vietnamese editors write dates, and ISO with a one-digit hour.
+    ("28/11/2026", dt.datetime(2026, 11, 28, tzinfo=HANOI_TZ), False),
+    ("28/11/2026 09:00", dt.datetime(2026, 11, 28, 9, 0, tzinfo=HANOI_TZ), True),
+    ("'28/11/2026 9:05'", dt.datetime(2026, 11, 28, 9, 5, tzinfo=HANOI_TZ), True),
+    ("5/7/2024", dt.datetime(2024, 7, 5, tzinfo=HANOI_TZ), False),
+    ("05/07/2024 14:30:15", dt.datetime(2024, 7, 5, 14, 30, 15, tzinfo=HANOI_TZ), True),
+    ("2026-11-28 9:00", dt.datetime(2026, 11, 28, 9, 0, tzinfo=HANOI_TZ), True),
+    ("2026-11-28T9:00", dt.datetime(2026, 11, 28, 9, 0, tzinfo=HANOI_TZ), True),
+    ("2026-11-28 9:00:00", dt.datetime(2026, 11, 28, 9, 0, tzinfo=HANOI_TZ), True),  # YAML's own
 ])
 def test_date_forms(value, expected, has_time):
     article = _valid(f"title: Tin\ndate: {value}\n")
@@ -128,7 +138,9 @@ def test_naive_date_is_read_in_the_site_timezone():
 
 @pytest.mark.parametrize("value, shown", [
     ("ngày 5 tháng 7", "'ngày 5 tháng 7'"),
-    ("5/7/2024", "'5/7/2024'"),
+    ("5/7/24", "'5/7/24'"),
+    ("28-11-2026", "'28-11-2026'"),
+    ("28/11/2026 9h", "'28/11/2026 9h'"),
     ("true", "True"),
     ("20240705", "20240705"),
     ("[2024, 7, 5]", "[2024, 7, 5]"),
@@ -136,6 +148,32 @@ def test_naive_date_is_read_in_the_site_timezone():
 def test_not_a_date(value, shown):
     assert _problems(f"title: Tin\ndate: {value}\n") == [
         f"content/2024/tin.md:3: 'date' is not a date: {shown} — {DATE_HINT}"]
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("11/28/2026", "there is no month 28: the day comes first, so write 28/11/2026"),
+    ("11/28/2026 09:00", "there is no month 28: the day comes first, so write 28/11/2026 09:00"),
+    ("28/13/2026", "month must be in 1..12"),
+    ("31/02/2026", "day is out of range for month"),
+    ("28/11/2026 24:00", "hour must be in 0..23"),
+    ("2026-11-28 9:60", "minute must be in 0..59"),
+])
+def test_a_day_first_date_that_does_not_exist_says_why(value, reason):
+    assert _problems(f"title: Tin\ndate: {value}\nupdated: '{value}'\n") == [
+        f"content/2024/tin.md:3: 'date' '{value}' is not a real date: {reason} — {DATE_HINT}",
+        f"content/2024/tin.md:4: 'updated' '{value}' is not a real date: {reason} — {DATE_HINT}"]
+
+
+def test_a_month_first_date_is_explained_in_vietnamese_too():
+    source = split_source("---\ntitle: Tin\ndate: 11/28/2026\n---\n", "2024/tin.md",
+                          "content/2024/tin.md", [])
+    [problem] = validate_article(source, CONFIG, LocalityIndex(LOCALITIES))[1]
+
+    assert problem.format("vi") == (
+        "content/2024/tin.md:3: 'date' '11/28/2026' không phải một ngày có thật: không có tháng "
+        "28: ngày ghi trước tháng, nên hãy viết 28/11/2026 — hãy ghi ngày trước tháng, như "
+        "28/11/2026 hoặc 28/11/2026 09:00, hoặc viết dạng 2026-11-28, 2026-11-28 09:00 hay "
+        "2026-11-28T09:00:00+07:00")
 
 
 def test_impossible_date():
